@@ -1,0 +1,76 @@
+# Ouendan: `make demo` runs it, `make test` checks it. Everything installs into .venv.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/ouendan
+PYTEST_WORKERS ?= 2
+
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: install messages demo demo-reset test lint typecheck test-sqlite test-postgres browser-deps \
+        makemessages run-web run-worker run-scheduler clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -n "$(PYTHON)" || { echo "Python 3.11 is required"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade "pip>=25"
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP) messages
+
+# Compiled catalogs are built, not committed (Babel: no system gettext needed).
+messages: $(STAMP)
+	@for po in src/ouendan/locale/*/LC_MESSAGES/*.po; do \
+	  [ -e "$$po" ] || continue; \
+	  $(BIN)/pybabel compile --use-fuzzy -i "$$po" -o "$${po%.po}.mo" >/dev/null || exit 1; \
+	done
+
+# Regenerate the catalogs after changing strings (needs GNU gettext's xgettext).
+makemessages: $(STAMP)
+	cd src/ouendan && OUENDAN_DEMO=1 ../../$(BIN)/python ../../manage.py makemessages -l ja -l en --no-obsolete
+
+demo: install
+	OUENDAN_DEMO=1 PORT=$(PORT) $(BIN)/python manage.py demo
+
+demo-reset: install
+	OUENDAN_DEMO=1 $(BIN)/python manage.py demo_reset --yes
+	$(MAKE) demo
+
+browser-deps:
+	@bash scripts/ensure-browser.sh
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	OUENDAN_DEMO=1 $(BIN)/mypy src
+
+test-sqlite: install
+	$(BIN)/python scripts/run_pytest.py -n $(PYTEST_WORKERS)
+
+test-postgres: install
+	@if $(BIN)/python scripts/service_check.py postgres "$(PG_URL)"; then \
+	  DATABASE_URL="$(PG_URL)" $(BIN)/python scripts/run_pytest.py -n $(PYTEST_WORKERS) -m "not browser"; \
+	elif [ "$${CI:-}" = "true" ]; then \
+	  echo "CI=true: PostgreSQL at $(PG_URL) is required and not reachable"; exit 1; \
+	else \
+	  echo "SKIPPED the PostgreSQL run: nothing answers at $(PG_URL) (CI runs it)"; \
+	fi
+
+test: install browser-deps lint typecheck test-sqlite test-postgres
+	@echo "make test: all checks passed"
+
+run-web: install
+	$(BIN)/python manage.py serve web
+run-worker: install
+	$(BIN)/python manage.py serve worker
+run-scheduler: install
+	$(BIN)/python manage.py serve scheduler
+
+clean:
+	rm -rf $(VENV) var/static .mypy_cache .ruff_cache

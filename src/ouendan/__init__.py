@@ -1,0 +1,1 @@
+"""Ouendan (応援団): an open-source, self-hostable employee advocacy platform."""

@@ -1,0 +1,1 @@
+"""Organizations, people, memberships and roles, permissions, invitations, sign-in and audit."""

@@ -1,0 +1,5 @@
+"""Placeholder: being written."""
+
+from ninja import Router
+
+router = Router(tags=["invitations"])

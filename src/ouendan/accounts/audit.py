@@ -1,0 +1,118 @@
+"""The audit log: one function writes it, one function verifies it.
+
+Each organization has its own chain: every event stores the previous event's hash and its own
+hash over a canonical JSON of its fields, so changing or removing a row breaks the chain at that
+row. ``audit_record`` must be called inside the service's transaction; it serialises writers of
+one organization on the chain head row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC
+from typing import TYPE_CHECKING, Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from ouendan.accounts.models import AuditChainHead, AuditEvent, Organization
+
+if TYPE_CHECKING:
+    from ouendan.accounts.permissions import Actor
+
+GENESIS = "0" * 64
+
+
+def _event_hash(event: AuditEvent) -> str:
+    payload = {
+        "organization": event.organization_id,
+        "seq": event.seq,
+        "created_at": event.created_at.astimezone(UTC).isoformat(),
+        "actor_user": event.actor_user_id,
+        "actor_label": event.actor_label,
+        "action": event.action,
+        "target_type": event.target_type,
+        "target_id": event.target_id,
+        "target_label": event.target_label,
+        "data": event.data,
+        "prev_hash": event.prev_hash,
+    }
+    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def audit_record(
+    *,
+    actor: Actor,
+    action: str,
+    target: models.Model | None = None,
+    data: dict[str, Any] | None = None,
+    organization: Organization | None = None,
+) -> AuditEvent:
+    """Append one event (``action`` like ``"people.invited"``) to the actor's organization chain."""
+    org = organization or actor.organization
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.get_or_create(organization=org)
+        head = AuditChainHead.objects.select_for_update().get(pk=head.pk)
+        event = AuditEvent(
+            organization=org,
+            seq=head.seq + 1,
+            created_at=timezone.now(),
+            actor_user=actor.user,
+            actor_label=actor.display[:200],
+            action=action,
+            target_type=target._meta.label_lower if target is not None else "",
+            target_id=str(target.pk) if target is not None else "",
+            target_label=str(target)[:200] if target is not None else "",
+            data=json.loads(json.dumps(data or {}, default=str, ensure_ascii=False)),
+            prev_hash=head.hash,
+        )
+        event.hash = _event_hash(event)
+        event.save()
+        AuditChainHead.objects.filter(pk=head.pk).update(seq=event.seq, hash=event.hash)
+    return event
+
+
+@dataclass(frozen=True)
+class AuditBreak:
+    organization: Organization
+    seq: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.organization.slug}: event #{self.seq}: {self.reason}"
+
+
+def _events(org: Organization) -> Iterator[AuditEvent]:
+    return AuditEvent.objects.filter(organization=org).order_by("seq").iterator(chunk_size=2000)
+
+
+def audit_verify(organization: Organization) -> AuditBreak | None:
+    """Recompute the organization's chain; return its first broken link, or None if intact."""
+    expected_seq, prev_hash = 1, GENESIS
+    for event in _events(organization):
+        if event.seq != expected_seq:
+            return AuditBreak(
+                organization,
+                expected_seq,
+                f"missing: events #{expected_seq}–#{event.seq - 1} were removed",
+            )
+        if event.prev_hash != prev_hash:
+            return AuditBreak(organization, event.seq, "previous-hash link does not match")
+        if _event_hash(event) != event.hash:
+            return AuditBreak(
+                organization, event.seq, f"altered: {event.action} no longer matches its hash"
+            )
+        expected_seq, prev_hash = expected_seq + 1, event.hash
+    head = AuditChainHead.objects.filter(organization=organization).first()
+    last_seq = expected_seq - 1
+    if head is not None and (head.seq != last_seq or head.hash != prev_hash):
+        return AuditBreak(
+            organization,
+            last_seq + 1,
+            f"missing: the chain ends at #{last_seq} but its head records #{head.seq}",
+        )
+    return None

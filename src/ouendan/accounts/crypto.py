@@ -1,0 +1,51 @@
+"""Secrets at rest: Fernet encryption with key rotation, and hashing of bearer secrets.
+
+Keys come from ``OUENDAN_ENCRYPTION_KEYS`` (newest first); without it (demo and tests) a key is
+derived from ``SECRET_KEY`` so a laptop install works with nothing configured.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+from functools import cache
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+
+@cache
+def _fernet() -> MultiFernet:
+    keys = list(settings.ENCRYPTION_KEYS)
+    if not keys:
+        digest = hashlib.sha256(f"ouendan-encryption:{settings.SECRET_KEY}".encode()).digest()
+        keys = [base64.urlsafe_b64encode(digest).decode()]
+    try:
+        return MultiFernet([Fernet(key) for key in keys])
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            "OUENDAN_ENCRYPTION_KEYS must be comma-separated Fernet keys "
+            "(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key())')."
+        ) from exc
+
+
+def encrypt(plaintext: str) -> str:
+    return _fernet().encrypt(plaintext.encode()).decode()
+
+
+def decrypt(ciphertext: str) -> str:
+    try:
+        return _fernet().decrypt(ciphertext.encode()).decode()
+    except InvalidToken as exc:
+        raise ValueError("The value cannot be decrypted with the configured keys.") from exc
+
+
+def secret_hash(secret: str) -> str:
+    """SHA-256 of a high-entropy secret (tokens); enough because the secret cannot be guessed."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def new_secret(nbytes: int = 32) -> str:
+    return secrets.token_urlsafe(nbytes)

@@ -1,0 +1,112 @@
+"""Who may do what: one matrix of (role × action), used by pages and the API alike.
+
+Every read and write goes through ``can`` / ``require`` with an explicit ``Actor``; there is no
+"current organization" anywhere else. Token scopes narrow what a role allows: a ``read`` token
+may only perform actions that do not write.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+
+from ouendan.accounts.roles import Role
+
+if TYPE_CHECKING:
+    from ouendan.accounts.models import Membership, Organization, User
+
+
+class Action(enum.StrEnum):
+    ORG_VIEW = "org.view"
+    ORG_MANAGE = "org.manage"
+    DEPARTMENTS_VIEW = "departments.view"
+    DEPARTMENTS_MANAGE = "departments.manage"
+    PEOPLE_VIEW = "people.view"
+    PEOPLE_MANAGE = "people.manage"
+    PEOPLE_IMPORT = "people.import"
+    PEOPLE_OFFBOARD = "people.offboard"
+    ROLES_ASSIGN = "roles.assign"
+    INVITATIONS_MANAGE = "invitations.manage"
+    AUDIT_VIEW = "audit.view"
+    TOKENS_PERSONAL = "tokens.personal"
+    TOKENS_ORGANIZATION = "tokens.organization"
+
+    @property
+    def writes(self) -> bool:
+        return self not in _READ_ONLY
+
+
+_READ_ONLY = frozenset(
+    {Action.ORG_VIEW, Action.DEPARTMENTS_VIEW, Action.PEOPLE_VIEW, Action.AUDIT_VIEW}
+)
+
+_ALL_ROLES = frozenset(Role)
+_ADMINS = frozenset({Role.ORG_ADMIN})
+_PEOPLE_ADMINS = frozenset({Role.ORG_ADMIN, Role.PROGRAM_MANAGER})
+
+# The matrix. Read it as: this action is allowed to anyone holding one of these roles.
+MATRIX: dict[Action, frozenset[Role]] = {
+    Action.ORG_VIEW: _ALL_ROLES,
+    Action.ORG_MANAGE: _ADMINS,
+    Action.DEPARTMENTS_VIEW: _ALL_ROLES,
+    Action.DEPARTMENTS_MANAGE: _PEOPLE_ADMINS,
+    Action.PEOPLE_VIEW: frozenset({Role.ORG_ADMIN, Role.PROGRAM_MANAGER, Role.MANAGER}),
+    Action.PEOPLE_MANAGE: _PEOPLE_ADMINS,
+    Action.PEOPLE_IMPORT: _PEOPLE_ADMINS,
+    Action.PEOPLE_OFFBOARD: _ADMINS,
+    Action.ROLES_ASSIGN: _ADMINS,
+    Action.INVITATIONS_MANAGE: _PEOPLE_ADMINS,
+    Action.AUDIT_VIEW: _ADMINS,
+    Action.TOKENS_PERSONAL: _ALL_ROLES,
+    Action.TOKENS_ORGANIZATION: _ADMINS,
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting, for which organization, with which roles (and token scopes, if any)."""
+
+    organization: Organization
+    roles: frozenset[Role]
+    user: User | None = None
+    membership: Membership | None = None
+    scopes: frozenset[str] | None = None
+    label: str = field(default="")
+
+    @property
+    def display(self) -> str:
+        if self.label:
+            return self.label
+        if self.membership is not None:
+            return self.membership.full_name
+        return self.user.email if self.user is not None else "system"
+
+
+def can(actor: Actor, action: Action) -> bool:
+    if actor.scopes is not None and action.writes and "write" not in actor.scopes:
+        return False
+    return bool(MATRIX[action] & actor.roles)
+
+
+def require(actor: Actor, action: Action) -> None:
+    """Raise ``PermissionDenied`` unless the actor may perform the action."""
+    if not can(actor, action):
+        raise PermissionDenied(action.value)
+
+
+def actor_for_membership(membership: Membership, *, scopes: frozenset[str] | None = None) -> Actor:
+    return Actor(
+        organization=membership.organization,
+        roles=membership.role_set(),
+        user=membership.user,
+        membership=membership,
+        scopes=scopes,
+    )
+
+
+def system_actor(organization: Organization, label: str = "system") -> Actor:
+    """The scheduler and workers act as this: every role, no person."""
+    return Actor(organization=organization, roles=_ALL_ROLES, label=label)

@@ -1,0 +1,88 @@
+"""The JSON API at ``/api/v1/``: one NinjaAPI, one error schema, routers from each app."""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+
+from ouendan.accounts.api import router as accounts_router
+from ouendan.accounts.api_auth import SessionAuth, TokenAuth
+from ouendan.core.api import error_payload
+from ouendan.core.errors import DomainError, NotFound
+
+logger = logging.getLogger("ouendan.api")
+
+api = NinjaAPI(
+    title="Ouendan API",
+    version="1",
+    description=(
+        "Ouendan's JSON API. Authenticate with `Authorization: Bearer <token>` (get one from "
+        "`POST /api/v1/auth/token`) or the browser session. Every error has the shape "
+        '`{"error": {"code", "message", "fields"}}`; list endpoints take `page` and `page_size`.'
+    ),
+    auth=[TokenAuth(), SessionAuth(csrf=True)],
+    urls_namespace="api",
+    docs_url="/docs",
+)
+
+
+def _error(request: HttpRequest, status: int, code: str, message: str, fields=None) -> HttpResponse:  # type: ignore[no-untyped-def]
+    return api.create_response(request, error_payload(code, message, fields), status=status)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    status = {"not_found": 404, "conflict": 409, "permission_denied": 403}.get(exc.code, 400)
+    if isinstance(exc, NotFound):
+        status = 404
+    return _error(request, status, exc.code, exc.message, exc.fields)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    fields: dict[str, list[str]] = {}
+    for item in exc.errors:
+        loc = [
+            str(part)
+            for part in item.get("loc", [])
+            if part not in ("body", "query", "path", "payload")
+        ]
+        fields.setdefault(".".join(loc) or "__all__", []).append(str(item.get("msg", "")))
+    return _error(request, 422, "invalid", _("Some fields are not valid."), fields)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, "unauthenticated", _("Sign in or send a valid API token."))
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return _error(request, 403, "permission_denied", _("You do not have permission to do this."))
+
+
+@api.exception_handler(Http404)
+@api.exception_handler(ObjectDoesNotExist)
+def on_not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _error(request, 404, "not_found", _("Not found."))
+
+
+@api.exception_handler(Throttled)
+def on_throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    response = _error(request, 429, "throttled", _("Too many requests. Try again later."))
+    if exc.wait:
+        response["Retry-After"] = str(int(exc.wait))
+    return response
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, exc.status_code, "error", str(exc))
+
+
+api.add_router("/", accounts_router)

@@ -1,0 +1,65 @@
+"""The API's shared conventions: one error schema and page-number pagination."""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Generic, TypeVar
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Schema
+from pydantic import Field
+
+from ouendan.core.errors import DomainError
+
+T = TypeVar("T")
+
+MAX_PAGE_SIZE = 200
+
+
+class ErrorBody(Schema):
+    code: str = Field(description="Stable machine-readable code, e.g. `not_found`.")
+    message: str = Field(description="A sentence in the caller's language.")
+    fields: dict[str, list[str]] = Field(default_factory=dict)
+
+
+class ErrorOut(Schema):
+    """Every non-2xx response of the API has this shape."""
+
+    error: ErrorBody
+
+
+def error_payload(
+    code: str, message: str, fields: dict[str, list[str]] | None = None
+) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
+class Page(Schema, Generic[T]):
+    items: list[T]
+    count: int = Field(description="Items across all pages.")
+    page: int
+    pages: int
+    page_size: int
+
+
+def paginate(request: HttpRequest, queryset: QuerySet[Any], *, default_size: int = 50) -> dict:
+    """Slice a queryset by ``?page=`` and ``?page_size=`` (at most 200), returning a ``Page``."""
+    try:
+        page = int(request.GET.get("page", "1"))
+        size = int(request.GET.get("page_size", str(default_size)))
+    except ValueError as exc:
+        raise DomainError("page and page_size must be integers.", code="invalid_page") from exc
+    if page < 1 or not 1 <= size <= MAX_PAGE_SIZE:
+        raise DomainError(
+            f"page must be ≥ 1 and page_size between 1 and {MAX_PAGE_SIZE}.", code="invalid_page"
+        )
+    count = queryset.count()
+    start = (page - 1) * size
+    return {
+        "items": list(queryset[start : start + size]),
+        "count": count,
+        "page": page,
+        "pages": max(1, math.ceil(count / size)),
+        "page_size": size,
+    }

@@ -1,0 +1,85 @@
+"""The navigation: one section per area of the product's feature map, filtered by the matrix.
+
+Each app adds its pages to its area's section here. A section with no page the actor may open
+is not shown, so a role sees only what it can use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from ouendan.accounts.permissions import Action, Actor, can
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    action: Action
+    icon: str
+
+
+@dataclass(frozen=True)
+class NavSection:
+    key: str
+    label: str | Promise
+    items: tuple[NavItem, ...]
+
+
+# The areas of PRODUCT.md's feature map, in the order a person meets them.
+SECTIONS: tuple[NavSection, ...] = (
+    NavSection("sharing", _("Share"), ()),
+    NavSection("content", _("Content"), ()),
+    NavSection("governance", _("Governance"), ()),
+    NavSection("analytics", _("Analytics"), ()),
+    NavSection("engagement", _("Recognition"), ()),
+    NavSection("enablement", _("Enablement"), ()),
+    NavSection(
+        "platform",
+        _("Organization"),
+        (
+            NavItem(_("People"), "accounts:people", Action.PEOPLE_VIEW, "people"),
+            NavItem(_("Departments"), "accounts:departments", Action.DEPARTMENTS_MANAGE, "tree"),
+            NavItem(_("Invitations"), "accounts:invitations", Action.INVITATIONS_MANAGE, "mail"),
+            NavItem(_("Import employees"), "accounts:import", Action.PEOPLE_IMPORT, "upload"),
+            NavItem(_("Settings"), "accounts:settings", Action.ORG_MANAGE, "settings"),
+            NavItem(_("API tokens"), "accounts:org_tokens", Action.TOKENS_ORGANIZATION, "key"),
+            NavItem(_("Audit log"), "accounts:audit", Action.AUDIT_VIEW, "audit"),
+        ),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class NavLink:
+    label: str
+    url: str
+    icon: str
+    current: bool
+
+
+def navigation_for(actor: Actor, current_path: str) -> list[tuple[str, list[NavLink]]]:
+    sections = []
+    for section in SECTIONS:
+        links = []
+        for item in section.items:
+            if not can(actor, item.action):
+                continue
+            url = reverse(item.url_name)
+            links.append(NavLink(str(item.label), url, item.icon, current_path.startswith(url)))
+        if links:
+            sections.append((str(section.label), links))
+    return sections
+
+
+def shell(request: HttpRequest) -> dict[str, object]:
+    """Template context for the page shell: the actor and their navigation."""
+    actor: Actor | None = getattr(request, "actor", None)
+    if actor is None:
+        return {"actor": None, "nav_sections": []}
+    return {"actor": actor, "nav_sections": navigation_for(actor, request.path)}

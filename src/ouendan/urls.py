@@ -1,0 +1,22 @@
+"""Every URL of Ouendan. Each app's pages live under its own prefix."""
+
+from django.conf import settings
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from ouendan.api import api
+from ouendan.core import health
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", api.urls),
+    path("accounts/", include("ouendan.accounts.urls")),
+    path("", include("ouendan.core.urls")),
+]
+
+if settings.DEBUG or settings.DEMO:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,81 @@
+"""Fixtures shared by the whole suite."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.test import Client
+
+from ouendan.accounts.models import Membership, Organization
+from ouendan.accounts.permissions import Actor
+from ouendan.accounts.roles import Role
+from ouendan.accounts.sessions import TWO_FACTOR_VERIFIED
+from tests.factories import OrganizationFactory, actor, make_person
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def require_service(available: bool, reason: str) -> None:
+    """Skip outside CI when a service is missing; in CI, a missing service is a failure."""
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"CI=true but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings: object, tmp_path_factory: pytest.TempPathFactory) -> None:
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def org(db: None) -> Organization:
+    return OrganizationFactory(name="株式会社みらい製作所", slug="mirai")
+
+
+@pytest.fixture
+def other_org(db: None) -> Organization:
+    return OrganizationFactory(name="他社株式会社", slug="other")
+
+
+@pytest.fixture
+def admin(org: Organization) -> Membership:
+    return make_person(org, roles=[Role.ORG_ADMIN], full_name="管理 花子")
+
+
+@pytest.fixture
+def admin_actor(admin: Membership) -> Actor:
+    return actor(admin)
+
+
+@pytest.fixture
+def advocate(org: Organization) -> Membership:
+    return make_person(org, roles=[Role.ADVOCATE], full_name="応援 一郎")
+
+
+@pytest.fixture
+def other_admin(other_org: Organization) -> Membership:
+    return make_person(other_org, roles=[Role.ORG_ADMIN], full_name="他社 管理者")
+
+
+def signed_in(membership: Membership, *, language: str = "ja") -> Client:
+    client = Client(headers={"Accept-Language": language})
+    client.force_login(membership.user)
+    session = client.session
+    session[TWO_FACTOR_VERIFIED] = True
+    session.save()
+    return client
+
+
+@pytest.fixture
+def admin_client(admin: Membership) -> Client:
+    return signed_in(admin)
