@@ -1,0 +1,27 @@
+"""Periodic jobs: what the scheduler enqueues, and how often.
+
+The scheduler (``manage.py serve scheduler``, see ``core/scheduler.py``) claims each tick of each
+job in the database before enqueuing it, so running several schedulers enqueues every tick once.
+Each entry names a task (a ``django_tasks`` task taking no arguments) by its dotted path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    every: timedelta
+    task: str  # dotted path to a django_tasks task with no arguments
+
+
+JOBS: tuple[PeriodicJob, ...] = (
+    PeriodicJob(
+        name="accounts.expire_invitations",
+        every=timedelta(minutes=10),
+        task="ouendan.accounts.tasks.invitations_expire_task",
+    ),
+)
