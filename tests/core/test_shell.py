@@ -1,0 +1,93 @@
+"""The page shell: home page, role-aware navigation, security headers and request ids."""
+
+import pytest
+from django.urls import reverse
+
+from ouendan.accounts.models import Membership
+from ouendan.accounts.roles import Role
+from ouendan.navigation import SECTIONS, navigation_for
+from tests.conftest import signed_in
+from tests.factories import actor, make_person
+
+
+def nav_urls(membership: Membership) -> set[str]:
+    return {link.url for _, links in navigation_for(actor(membership), "/") for link in links}
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_home_greets_the_person_in_their_organization(advocate):
+    response = signed_in(advocate).get("/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert advocate.full_name in body
+    assert advocate.organization.name in body
+
+
+def test_navigation_follows_the_permission_matrix(admin, advocate):
+    people = reverse("accounts:people")
+    audit = reverse("accounts:audit")
+    assert {people, audit} <= nav_urls(admin)
+    assert people not in nav_urls(advocate)
+    assert audit not in nav_urls(advocate)
+
+
+def test_a_manager_sees_people_but_not_the_audit_log(org):
+    manager = make_person(org, roles=[Role.MANAGER])
+    assert reverse("accounts:people") in nav_urls(manager)
+    assert reverse("accounts:audit") not in nav_urls(manager)
+
+
+def test_every_navigation_item_resolves():
+    for section in SECTIONS:
+        for item in section.items:
+            assert reverse(item.url_name).startswith("/")
+
+
+def test_the_current_page_is_marked_for_screen_readers(admin):
+    response = signed_in(admin).get(reverse("accounts:people"))
+    assert 'aria-current="page"' in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/", "/accounts/login/"])
+def test_security_headers_and_request_id(client, admin, path):
+    response = signed_in(admin).get(path) if path == "/" else client.get(path)
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+    assert len(response["X-Request-ID"]) >= 8
+
+
+def test_a_sane_request_id_from_the_proxy_is_kept(client):
+    response = client.get("/healthz", headers={"X-Request-ID": "proxy-abc-12345"})
+    assert response["X-Request-ID"] == "proxy-abc-12345"
+    response = client.get("/healthz", headers={"X-Request-ID": "bad id\nwith newline"})
+    assert response["X-Request-ID"] != "bad id\nwith newline"
+
+
+def test_the_language_switch_persists_english(advocate):
+    browser = signed_in(advocate)
+    response = browser.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    page = browser.get("/").content.decode()
+    assert 'lang="en"' in page
+    browser.post(reverse("set_language"), {"language": "ja", "next": "/"})
+    assert 'lang="ja"' in browser.get("/").content.decode()
+
+
+def test_japanese_is_the_default_language(advocate):
+    browser = signed_in(advocate, language="")
+    assert 'lang="ja"' in browser.get("/").content.decode()
+
+
+def test_not_found_uses_the_page_shell(advocate):
+    response = signed_in(advocate).get("/no-such-page/")
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert advocate.organization.name in body and 'class="sidenav"' in body
