@@ -378,3 +378,48 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization_id}#{self.seq}"
+
+
+class ImportBatch(models.Model):
+    """An uploaded CSV of employees: its parsed rows and per-row problems, previewed, then applied.
+
+    ``rows`` keeps the cleaned input of each row and what applying it would do; ``errors`` keeps
+    problems as codes with parameters, so each reader sees them in their own language.
+    """
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Waiting for review")
+        APPLIED = "applied", _("Applied")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="import_batches"
+    )
+    created_by = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    encoding = models.CharField(_("encoding"), max_length=32)
+    create_missing = models.BooleanField(
+        _("create missing departments and locations"), default=False
+    )
+    rows = models.JSONField(default=list)
+    errors = models.JSONField(default=list)
+    summary = models.JSONField(default=dict)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.UPLOADED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    applied_by = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["organization", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.errors)
