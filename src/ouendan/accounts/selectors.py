@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import zoneinfo
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
-from ouendan.accounts.models import Department, Location, Membership, RoleGrant
+from ouendan.accounts.models import (
+    AuditEvent,
+    Department,
+    Location,
+    Membership,
+    Organization,
+    RoleGrant,
+)
 from ouendan.accounts.permissions import Action, Actor, actor_for_membership, require
 from ouendan.accounts.roles import Role
 from ouendan.accounts.sessions import ORGANIZATION as ORGANIZATION_SESSION_KEY
+from ouendan.core.errors import NotFound
 
 
 def memberships_with_roles() -> QuerySet[Membership]:
@@ -65,21 +77,34 @@ def department_descendant_ids(*, actor: Actor, department_id: int) -> set[int]:
     return found
 
 
+_HIRAGANA_TO_KATAKANA = {code: code + 0x60 for code in range(0x3041, 0x3097)}
+_KATAKANA_TO_HIRAGANA = {code + 0x60: code for code in range(0x3041, 0x3097)}
+
+
+def _term_query(term: str) -> Q:
+    """One search word against every searchable field; kana matches in hiragana or katakana."""
+    kana = {term, term.translate(_HIRAGANA_TO_KATAKANA), term.translate(_KATAKANA_TO_HIRAGANA)}
+    query = (
+        Q(full_name__icontains=term)
+        | Q(user__email__icontains=term)
+        | Q(employee_number__istartswith=term)
+        | Q(title__icontains=term)
+    )
+    for variant in kana:
+        query |= Q(full_name_kana__icontains=variant)
+    return query
+
+
 def people_list(*, actor: Actor, filters: PeopleFilter | None = None) -> QuerySet[Membership]:
+    """The directory: every word of the query must match some field; sorted by reading (kana)."""
     require(actor, Action.PEOPLE_VIEW)
     filters = filters or PeopleFilter()
     people = memberships_with_roles().filter(organization=actor.organization)
     if filters.status:
         people = people.filter(status=filters.status)
-    if filters.query:
-        q = filters.query.strip()
-        people = people.filter(
-            Q(full_name__icontains=q)
-            | Q(full_name_kana__icontains=q)
-            | Q(user__email__icontains=q)
-            | Q(employee_number__iexact=q)
-            | Q(title__icontains=q)
-        )
+    # str.split() also splits on the ideographic space (U+3000) people type in Japanese names.
+    for term in filters.query.split():
+        people = people.filter(_term_query(term))
     if filters.department_id:
         ids = (
             department_descendant_ids(actor=actor, department_id=filters.department_id)
@@ -91,13 +116,23 @@ def people_list(*, actor: Actor, filters: PeopleFilter | None = None) -> QuerySe
         people = people.filter(location_id=filters.location_id)
     if filters.role:
         people = people.filter(role_grants__role=filters.role)
-    return people.order_by("full_name_kana", "full_name", "pk")
+    # People without a reading sort by their name instead of all landing first.
+    reading = Coalesce(NullIf(F("full_name_kana"), Value("")), F("full_name"))
+    return people.order_by(reading.asc(), "full_name", "pk")
 
 
 def person_get(*, actor: Actor, membership_id: int) -> Membership:
     """One person of the actor's organization; another organization's id is simply not found."""
     require(actor, Action.PEOPLE_VIEW)
     return memberships_with_roles().get(organization=actor.organization, pk=membership_id)
+
+
+def person_find(*, actor: Actor, membership_id: int) -> Membership:
+    """Like ``person_get`` but raises ``NotFound`` (a translated ``DomainError``)."""
+    try:
+        return person_get(actor=actor, membership_id=membership_id)
+    except Membership.DoesNotExist as exc:
+        raise NotFound(_("That person does not exist.")) from exc
 
 
 def department_list(*, actor: Actor) -> QuerySet[Department]:
@@ -114,8 +149,6 @@ class DepartmentNode:
 
 def department_tree(*, actor: Actor) -> list[DepartmentNode]:
     """Departments in tree order (parents before children) with active member counts."""
-    from django.db.models import Count
-
     departments = list(
         department_list(actor=actor).annotate(
             member_count=Count("members", filter=Q(members__status=Membership.Status.ACTIVE))
@@ -138,3 +171,147 @@ def department_tree(*, actor: Actor) -> list[DepartmentNode]:
 def location_list(*, actor: Actor) -> QuerySet[Location]:
     require(actor, Action.DEPARTMENTS_VIEW)
     return Location.objects.filter(organization=actor.organization).order_by("name", "pk")
+
+
+# --- Directory, organization, departments, locations, audit (pages and API) ----------------------
+
+PATH_SEPARATOR = " > "
+
+
+def department_paths(*, actor: Actor) -> dict[int, str]:
+    """Every department's full path ("本社 > 製造本部 > 第一製造部"), from one query."""
+    require(actor, Action.DEPARTMENTS_VIEW)
+    rows = {
+        dept_id: (parent_id, name)
+        for dept_id, parent_id, name in Department.objects.filter(
+            organization=actor.organization
+        ).values_list("id", "parent_id", "name")
+    }
+    paths: dict[int, str] = {}
+
+    def path_of(dept_id: int) -> str:
+        if dept_id not in paths:
+            names, seen, current = [], set(), dept_id
+            while current is not None and current in rows and current not in seen:
+                seen.add(current)
+                parent_id, name = rows[current]
+                names.append(name)
+                current = parent_id
+            paths[dept_id] = PATH_SEPARATOR.join(reversed(names))
+        return paths[dept_id]
+
+    for dept_id in rows:
+        path_of(dept_id)
+    return paths
+
+
+def department_choices(*, actor: Actor) -> list[tuple[int, str]]:
+    """(id, full path) in tree order, for selects."""
+    paths = department_paths(actor=actor)
+    return sorted(paths.items(), key=lambda item: (item[1], item[0]))
+
+
+def department_get(*, actor: Actor, department_id: int) -> Department:
+    require(actor, Action.DEPARTMENTS_VIEW)
+    dept = (
+        Department.objects.filter(organization=actor.organization, pk=department_id)
+        .select_related("parent")
+        .annotate(member_count=Count("members", filter=Q(members__status=Membership.Status.ACTIVE)))
+        .first()
+    )
+    if dept is None:
+        raise NotFound(_("That department does not exist."))
+    return dept
+
+
+def departments_with_counts(*, actor: Actor) -> QuerySet[Department]:
+    """Departments by name with their active member counts (the API's flat list)."""
+    return department_list(actor=actor).annotate(
+        member_count=Count("members", filter=Q(members__status=Membership.Status.ACTIVE))
+    )
+
+
+def locations_with_counts(*, actor: Actor) -> QuerySet[Location]:
+    return location_list(actor=actor).annotate(
+        member_count=Count("members", filter=Q(members__status=Membership.Status.ACTIVE))
+    )
+
+
+def organization_get(*, actor: Actor) -> Organization:
+    require(actor, Action.ORG_VIEW)
+    return Organization.objects.get(pk=actor.organization.pk)
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    action: str = ""
+    actor_label: str = ""
+    target_type: str = ""
+    target_id: str = ""
+    # Whole days in the organization's time zone, both ends included.
+    date_from: date | None = None
+    date_to: date | None = None
+    # Exact instants (the API); naive values are read in the organization's time zone.
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def _aware(actor: Actor, value: datetime) -> datetime:
+    if value.tzinfo is None:
+        return value.replace(tzinfo=zoneinfo.ZoneInfo(actor.organization.time_zone))
+    return value
+
+
+def audit_list(*, actor: Actor, filters: AuditFilter | None = None) -> QuerySet[AuditEvent]:
+    """The organization's audit events, newest first."""
+    require(actor, Action.AUDIT_VIEW)
+    filters = filters or AuditFilter()
+    events = AuditEvent.objects.filter(organization=actor.organization)
+    if filters.action:
+        events = events.filter(action=filters.action)
+    if filters.actor_label.strip():
+        events = events.filter(actor_label__icontains=filters.actor_label.strip())
+    if filters.target_type:
+        events = events.filter(target_type=filters.target_type)
+    if filters.target_id:
+        events = events.filter(target_id=filters.target_id)
+    zone = zoneinfo.ZoneInfo(actor.organization.time_zone)
+    if filters.date_from:
+        events = events.filter(created_at__gte=datetime.combine(filters.date_from, time.min, zone))
+    if filters.date_to:
+        end = datetime.combine(filters.date_to + timedelta(days=1), time.min, zone)
+        events = events.filter(created_at__lt=end)
+    if filters.since:
+        events = events.filter(created_at__gte=_aware(actor, filters.since))
+    if filters.until:
+        events = events.filter(created_at__lt=_aware(actor, filters.until))
+    return events.order_by("-seq")
+
+
+def audit_facets(*, actor: Actor) -> tuple[list[str], list[str]]:
+    """The distinct actions and target types recorded so far (for the filter selects)."""
+    require(actor, Action.AUDIT_VIEW)
+    events = AuditEvent.objects.filter(organization=actor.organization)
+    actions = events.order_by("action").values_list("action", flat=True).distinct()
+    targets = (
+        events.exclude(target_type="")
+        .order_by("target_type")
+        .values_list("target_type", flat=True)
+        .distinct()
+    )
+    return list(actions), list(targets)
+
+
+def person_audit_events(
+    *, actor: Actor, membership: Membership, limit: int = 10
+) -> list[AuditEvent]:
+    """The latest events whose target is this person."""
+    require(actor, Action.AUDIT_VIEW)
+    return list(
+        audit_list(
+            actor=actor,
+            filters=AuditFilter(
+                target_type=Membership._meta.label_lower, target_id=str(membership.pk)
+            ),
+        )[:limit]
+    )

@@ -5,14 +5,20 @@ from __future__ import annotations
 import zoneinfo
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from ouendan.accounts.audit import audit_record
-from ouendan.accounts.models import LANGUAGE_CHOICES, Department, Location, Organization
+from ouendan.accounts.models import (
+    LANGUAGE_CHOICES,
+    Department,
+    Location,
+    Organization,
+)
 from ouendan.accounts.permissions import Action, Actor, require
 from ouendan.core.errors import Conflict, DomainError, NotFound
 
+# The department pages indent eight levels (indent-0 … indent-7).
 MAX_DEPARTMENT_DEPTH = 8
 LOGO_MAX_BYTES = 1024 * 1024
 LOGO_TYPES = {"PNG", "JPEG", "GIF", "WEBP"}
@@ -51,6 +57,20 @@ def validate_logo(logo: UploadedFile) -> None:
     logo.seek(0)
 
 
+def _text(model: type[models.Model], field: str, value: str, *, required: bool = True) -> str:
+    """Strip a text field and check it against the column: empty or too long is refused."""
+    value = value.strip()
+    if required and not value:
+        raise DomainError(_("The name cannot be empty."), fields={field: [_("Required.")]})
+    limit = getattr(model._meta.get_field(field), "max_length", None) or 0
+    if limit and len(value) > limit:
+        raise DomainError(
+            _("This can be at most %(limit)d characters long.") % {"limit": limit},
+            fields={field: [_("Too long.")]},
+        )
+    return value
+
+
 def organization_update(
     *,
     actor: Actor,
@@ -61,14 +81,11 @@ def organization_update(
     logo: UploadedFile | None = None,
     remove_logo: bool = False,
 ) -> Organization:
+    """Change the organization's settings; only what differs is saved and audited."""
     require(actor, Action.ORG_MANAGE)
-    org = actor.organization
     changes: dict[str, object] = {}
     if name is not None:
-        name = name.strip()
-        if not name:
-            raise DomainError(_("The name cannot be empty."), fields={"name": [_("Required.")]})
-        changes["name"] = name
+        changes["name"] = _text(Organization, "name", name)
     if locale is not None:
         if locale not in dict(LANGUAGE_CHOICES):
             raise DomainError(
@@ -82,12 +99,13 @@ def organization_update(
     if logo is not None:
         validate_logo(logo)
     with transaction.atomic():
-        org = Organization.objects.select_for_update().get(pk=org.pk)
+        org = Organization.objects.select_for_update().get(pk=actor.organization.pk)
         changed = {k: v for k, v in changes.items() if getattr(org, k) != v}
         for key, value in changed.items():
             setattr(org, key, value)
-        if remove_logo and org.logo:
-            org.logo.delete(save=False)
+        old_logo = org.logo.name if org.logo else ""
+        if remove_logo and old_logo and logo is None:
+            org.logo = None
             changed["logo"] = None
         if logo is not None:
             org.logo.save(logo.name or "logo", logo, save=False)
@@ -95,43 +113,95 @@ def organization_update(
         if changed:
             org.save()
             audit_record(actor=actor, action="organization.updated", target=org, data=changed)
+        if "logo" in changed and old_logo:
+            storage = org.logo.storage
+            # The old file goes only once the new settings are committed.
+            transaction.on_commit(lambda: storage.delete(old_logo))
     return org
 
 
-def _department_in_org(actor: Actor, department_id: int | None) -> Department | None:
+def _department_in_org(
+    actor: Actor, department_id: int | None, *, field: str = "parent_id"
+) -> Department | None:
     if department_id is None:
         return None
     dept = Department.objects.filter(organization=actor.organization, pk=department_id).first()
     if dept is None:
-        raise NotFound(
-            _("That department does not exist."), fields={"parent_id": [_("Not found.")]}
-        )
+        raise NotFound(_("That department does not exist."), fields={field: [_("Not found.")]})
     return dept
 
 
-def _depth(dept: Department | None) -> int:
-    depth = 0
-    while dept is not None:
+def _parent_map(actor: Actor) -> dict[int, int | None]:
+    return dict(
+        Department.objects.filter(organization=actor.organization).values_list("id", "parent_id")
+    )
+
+
+def _depth_of(parents: dict[int, int | None], department_id: int | None) -> int:
+    """How many levels a department sits at (a root is 1; no department is 0)."""
+    depth, seen = 0, set()
+    while department_id is not None and department_id not in seen:
+        seen.add(department_id)
         depth += 1
-        dept = dept.parent
+        department_id = parents.get(department_id)
     return depth
+
+
+def _subtree_height(parents: dict[int, int | None], department_id: int) -> int:
+    """Levels from this department down to its deepest sub-department (itself alone is 1)."""
+    children: dict[int | None, list[int]] = {}
+    for child, parent in parents.items():
+        children.setdefault(parent, []).append(child)
+
+    def height(node: int, seen: frozenset[int]) -> int:
+        below = [height(c, seen | {node}) for c in children.get(node, []) if c not in seen]
+        return 1 + max(below, default=0)
+
+    return height(department_id, frozenset())
+
+
+def _too_deep() -> DomainError:
+    return DomainError(
+        _("Departments can be nested at most %(depth)d levels deep.")
+        % {"depth": MAX_DEPARTMENT_DEPTH},
+        fields={"parent_id": [_("Too deep.")]},
+    )
+
+
+def _ensure_department_unique(
+    actor: Actor, *, name: str, code: str, parent_id: int | None, exclude_id: int | None = None
+) -> None:
+    """Checked here as well as by the constraints: SQL treats two top-level rows (parent NULL)
+    as distinct, so the database alone would allow two top-level departments of one name."""
+    departments = Department.objects.filter(organization=actor.organization)
+    if exclude_id is not None:
+        departments = departments.exclude(pk=exclude_id)
+    if departments.filter(parent_id=parent_id, name=name).exists():
+        raise Conflict(
+            _("There is already a department called “%(name)s” here.") % {"name": name},
+            fields={"name": [_("Already exists.")]},
+        )
+    if code and departments.filter(code=code).exists():
+        raise Conflict(
+            _("The code %(code)s is already used by another department.") % {"code": code},
+            fields={"code": [_("Already used.")]},
+        )
 
 
 def department_create(
     *, actor: Actor, name: str, code: str = "", parent_id: int | None = None
 ) -> Department:
     require(actor, Action.DEPARTMENTS_MANAGE)
-    name, code = name.strip(), code.strip()
-    if not name:
-        raise DomainError(_("The name cannot be empty."), fields={"name": [_("Required.")]})
+    name = _text(Department, "name", name)
+    code = _text(Department, "code", code, required=False)
     parent = _department_in_org(actor, parent_id)
-    if _depth(parent) >= MAX_DEPARTMENT_DEPTH:
-        raise DomainError(
-            _("Departments can be nested at most %(depth)d levels deep.")
-            % {"depth": MAX_DEPARTMENT_DEPTH}
-        )
+    if parent is not None and _depth_of(_parent_map(actor), parent.pk) >= MAX_DEPARTMENT_DEPTH:
+        raise _too_deep()
     try:
         with transaction.atomic():
+            _ensure_department_unique(
+                actor, name=name, code=code, parent_id=parent.pk if parent else None
+            )
             dept = Department.objects.create(
                 organization=actor.organization, parent=parent, name=name, code=code
             )
@@ -139,7 +209,11 @@ def department_create(
                 actor=actor,
                 action="department.created",
                 target=dept,
-                data={"name": name, "code": code, "parent_id": parent_id},
+                data={
+                    "name": name,
+                    "code": code,
+                    "parent": str(parent) if parent else None,
+                },
             )
     except IntegrityError as exc:
         raise Conflict(
@@ -147,6 +221,13 @@ def department_create(
             fields={"name": [_("Already exists.")]},
         ) from exc
     return dept
+
+
+class _Unchanged:
+    """The default of ``department_update(parent_id=...)``: leave the parent alone."""
+
+
+UNCHANGED = _Unchanged()
 
 
 def department_update(
@@ -155,39 +236,60 @@ def department_update(
     department_id: int,
     name: str | None = None,
     code: str | None = None,
-    parent_id: int | object | None = ...,
+    parent_id: int | _Unchanged | None = UNCHANGED,
 ) -> Department:
-    """Rename, recode or move a department; a move under its own descendant is refused."""
+    """Rename, recode or move a department (``parent_id=None`` moves it to the top level).
+
+    A move under itself or one of its own sub-departments is refused, and so is a move that
+    would nest the moved branch deeper than ``MAX_DEPARTMENT_DEPTH``.
+    """
     require(actor, Action.DEPARTMENTS_MANAGE)
-    dept = _department_in_org(actor, department_id)
+    dept = _department_in_org(actor, department_id, field="id")
     assert dept is not None
     changes: dict[str, object] = {}
     if name is not None:
-        if not name.strip():
-            raise DomainError(_("The name cannot be empty."), fields={"name": [_("Required.")]})
-        changes["name"] = name.strip()
+        changes["name"] = _text(Department, "name", name)
     if code is not None:
-        changes["code"] = code.strip()
-    if parent_id is not ...:
-        parent = _department_in_org(actor, parent_id)  # type: ignore[arg-type]
-        ancestor = parent
-        while ancestor is not None:
-            if ancestor.pk == dept.pk:
+        changes["code"] = _text(Department, "code", code, required=False)
+    if not isinstance(parent_id, _Unchanged):
+        parent = _department_in_org(actor, parent_id)
+        parents = _parent_map(actor)
+        ancestor = parent.pk if parent else None
+        seen: set[int] = set()
+        while ancestor is not None and ancestor not in seen:
+            if ancestor == dept.pk:
                 raise DomainError(
                     _("A department cannot be moved under itself or its own sub-department."),
                     fields={"parent_id": [_("Would create a cycle.")]},
                 )
-            ancestor = ancestor.parent
-        changes["parent_id"] = parent.pk if parent else None
+            seen.add(ancestor)
+            ancestor = parents.get(ancestor)
+        new_parent_id = parent.pk if parent else None
+        if new_parent_id != dept.parent_id and (
+            _depth_of(parents, new_parent_id) + _subtree_height(parents, dept.pk)
+            > MAX_DEPARTMENT_DEPTH
+        ):
+            raise _too_deep()
+        changes["parent_id"] = new_parent_id
     changed = {k: v for k, v in changes.items() if getattr(dept, k) != v}
     if not changed:
         return dept
     try:
         with transaction.atomic():
+            _ensure_department_unique(
+                actor,
+                name=str(changes.get("name", dept.name)),
+                code=str(changes.get("code", dept.code)),
+                parent_id=changes.get("parent_id", dept.parent_id),  # type: ignore[arg-type]
+                exclude_id=dept.pk,
+            )
             for key, value in changed.items():
                 setattr(dept, key, value)
             dept.save()
-            audit_record(actor=actor, action="department.updated", target=dept, data=changed)
+            data = dict(changed)
+            if "parent_id" in changed:
+                data["parent"] = str(dept.parent) if dept.parent_id else None
+            audit_record(actor=actor, action="department.updated", target=dept, data=data)
     except IntegrityError as exc:
         raise Conflict(
             _("A department with that name or code already exists here."),
@@ -196,17 +298,65 @@ def department_update(
     return dept
 
 
+def _ensure_location_unique(actor: Actor, name: str, exclude_id: int | None = None) -> None:
+    taken = Location.objects.filter(organization=actor.organization, name=name)
+    if exclude_id is not None:
+        taken = taken.exclude(pk=exclude_id)
+    if taken.exists():
+        raise Conflict(
+            _("There is already a location called “%(name)s”.") % {"name": name},
+            fields={"name": [_("Already exists.")]},
+        )
+
+
 def location_create(*, actor: Actor, name: str, code: str = "") -> Location:
     require(actor, Action.DEPARTMENTS_MANAGE)
-    name = name.strip()
-    if not name:
-        raise DomainError(_("The name cannot be empty."), fields={"name": [_("Required.")]})
+    name = _text(Location, "name", name)
+    code = _text(Location, "code", code, required=False)
     try:
         with transaction.atomic():
+            _ensure_location_unique(actor, name)
             location = Location.objects.create(
-                organization=actor.organization, name=name, code=code.strip()
+                organization=actor.organization, name=name, code=code
             )
-            audit_record(actor=actor, action="location.created", target=location)
+            audit_record(
+                actor=actor,
+                action="location.created",
+                target=location,
+                data={"name": name, "code": code},
+            )
+    except IntegrityError as exc:
+        raise Conflict(
+            _("A location with that name already exists."),
+            fields={"name": [_("Already exists.")]},
+        ) from exc
+    return location
+
+
+def location_update(
+    *, actor: Actor, location_id: int, name: str | None = None, code: str | None = None
+) -> Location:
+    """Rename or recode a location; its members stay where they are."""
+    require(actor, Action.DEPARTMENTS_MANAGE)
+    location = Location.objects.filter(organization=actor.organization, pk=location_id).first()
+    if location is None:
+        raise NotFound(_("That location does not exist."))
+    changes: dict[str, str] = {}
+    if name is not None:
+        changes["name"] = _text(Location, "name", name)
+    if code is not None:
+        changes["code"] = _text(Location, "code", code, required=False)
+    changed = {k: v for k, v in changes.items() if getattr(location, k) != v}
+    if not changed:
+        return location
+    try:
+        with transaction.atomic():
+            if "name" in changed:
+                _ensure_location_unique(actor, changed["name"], location.pk)
+            for key, value in changed.items():
+                setattr(location, key, value)
+            location.save()
+            audit_record(actor=actor, action="location.updated", target=location, data=changed)
     except IntegrityError as exc:
         raise Conflict(
             _("A location with that name already exists."),

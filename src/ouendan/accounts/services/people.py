@@ -14,10 +14,13 @@ from django.utils.translation import gettext as _
 
 from ouendan.accounts.audit import audit_record
 from ouendan.accounts.models import (
+    LANGUAGE_CHOICES,
     ApiToken,
     Department,
+    Invitation,
     Location,
     Membership,
+    Organization,
     RoleGrant,
     User,
 )
@@ -93,11 +96,45 @@ def _resolve_placement(actor: Actor, data: PersonData) -> dict[str, object]:
         value = getattr(data, name)
         if value is not None:
             fields[name] = value.strip()
+            model_field = Membership._meta.get_field(name)
+            limit = getattr(model_field, "max_length", None) or 0
+            if len(str(fields[name])) > limit:
+                raise DomainError(
+                    _("%(field)s can be at most %(limit)d characters long.")
+                    % {"field": getattr(model_field, "verbose_name", name), "limit": limit},
+                    fields={name: [_("Too long.")]},
+                )
     if "full_name" in fields and not fields["full_name"]:
         raise DomainError(
             _("The full name cannot be empty."), fields={"full_name": [_("Required.")]}
         )
+    if data.language and data.language not in dict(LANGUAGE_CHOICES):
+        raise DomainError(_("Unsupported language."), fields={"language": [_("Choose ja or en.")]})
     return fields
+
+
+def _ensure_employee_number_free(
+    actor: Actor, employee_number: object, exclude_id: int | None = None
+) -> None:
+    if not employee_number:
+        return
+    taken = Membership.objects.filter(
+        organization=actor.organization, employee_number=employee_number
+    )
+    if exclude_id is not None:
+        taken = taken.exclude(pk=exclude_id)
+    if taken.exists():
+        raise Conflict(
+            _("Employee number %(number)s is already used by someone else.")
+            % {"number": employee_number},
+            fields={"employee_number": [_("Already used.")]},
+        )
+
+
+def _lock_organization(actor: Actor) -> None:
+    """Serialise changes that must keep an admin: two admins demoting each other both check
+    "is there another admin?" — the second waits here and then sees the first one's change."""
+    Organization.objects.select_for_update().filter(pk=actor.organization.pk).first()
 
 
 def _check_role_change(actor: Actor, roles: set[Role]) -> None:
@@ -130,6 +167,7 @@ def person_create(
         )
     try:
         with transaction.atomic():
+            _ensure_employee_number_free(actor, fields.get("employee_number"))
             user = User.objects.filter(email__iexact=email).first()
             if user is None:
                 user = User.objects.create_user(email, password, language=data.language or "")
@@ -138,6 +176,10 @@ def person_create(
                     _("%(email)s is already a member of this organization.") % {"email": email},
                     fields={"email": [_("Already a member.")]},
                 )
+            elif not user.is_active:
+                # They left every other organization; joining this one lets them sign in again.
+                user.is_active = True
+                user.save(update_fields=["is_active"])
             membership = Membership.objects.create(
                 organization=actor.organization, user=user, **fields
             )
@@ -184,6 +226,10 @@ def person_update(
     changed = {k: v for k, v in fields.items() if getattr(membership, k) != v}
     try:
         with transaction.atomic():
+            if "employee_number" in changed:
+                _ensure_employee_number_free(actor, changed["employee_number"], membership.pk)
+            if roles is not None:
+                _lock_organization(actor)
             if changed:
                 for key, value in changed.items():
                     setattr(membership, key, value)
@@ -249,6 +295,9 @@ def _ensure_another_admin(actor: Actor, membership: Membership) -> None:
         )
 
 
+OFFBOARD_REASON_MAX = 500
+
+
 def person_offboard(*, actor: Actor, membership_id: int, reason: str = "") -> Membership:
     """A leaver (退職): access ends at once — sessions, tokens, invitations — history stays."""
     require(actor, Action.PEOPLE_OFFBOARD)
@@ -257,8 +306,16 @@ def person_offboard(*, actor: Actor, membership_id: int, reason: str = "") -> Me
         return membership
     if actor.membership is not None and actor.membership.pk == membership.pk:
         raise DomainError(_("You cannot mark yourself as a leaver."), code="self_offboard")
+    reason = reason.strip()
+    if len(reason) > OFFBOARD_REASON_MAX:
+        raise DomainError(
+            _("The reason can be at most %(limit)d characters long.")
+            % {"limit": OFFBOARD_REASON_MAX},
+            fields={"reason": [_("Too long.")]},
+        )
     now = timezone.now()
     with transaction.atomic():
+        _lock_organization(actor)
         if membership.role_grants.filter(role=Role.ORG_ADMIN).exists():
             _ensure_another_admin(actor, membership)
         membership.status = Membership.Status.LEFT
@@ -274,11 +331,21 @@ def person_offboard(*, actor: Actor, membership_id: int, reason: str = "") -> Me
         if not still_employed:
             user.is_active = False
         user.save(update_fields=["security_stamp", "is_active"])
+        # A pending invitation to the same address would let them straight back in.
+        invitations_revoked = Invitation.objects.filter(
+            organization=actor.organization,
+            email__iexact=user.email,
+            status=Invitation.Status.PENDING,
+        ).update(status=Invitation.Status.REVOKED)
         audit_record(
             actor=actor,
             action="person.offboarded",
             target=membership,
-            data={"reason": reason, "tokens_revoked": revoked},
+            data={
+                "reason": reason,
+                "tokens_revoked": revoked,
+                "invitations_revoked": invitations_revoked,
+            },
         )
     return membership
 
