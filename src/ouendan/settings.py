@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ouendan.core",
     "ouendan.accounts",
+    "ouendan.demo",
 ]
 
 MIDDLEWARE = [
@@ -61,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "ouendan.accounts.middleware.ActorMiddleware",
+    "ouendan.accounts.two_factor.TwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "ouendan.urls"
