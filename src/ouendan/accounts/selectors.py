@@ -9,15 +9,21 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ouendan.accounts.crypto import secret_hash
 from ouendan.accounts.models import (
+    ApiToken,
     AuditEvent,
     Department,
+    ImportBatch,
+    Invitation,
     Location,
     Membership,
     Organization,
     RoleGrant,
+    User,
 )
 from ouendan.accounts.permissions import Action, Actor, actor_for_membership, require
 from ouendan.accounts.roles import Role
@@ -302,6 +308,14 @@ def audit_facets(*, actor: Actor) -> tuple[list[str], list[str]]:
     return list(actions), list(targets)
 
 
+def person_active_token_count(*, actor: Actor, membership: Membership) -> int:
+    """How many API tokens of this person still work (what offboarding will revoke)."""
+    require(actor, Action.PEOPLE_VIEW)
+    return ApiToken.objects.filter(
+        organization=actor.organization, membership=membership, revoked_at__isnull=True
+    ).count()
+
+
 def person_audit_events(
     *, actor: Actor, membership: Membership, limit: int = 10
 ) -> list[AuditEvent]:
@@ -315,3 +329,68 @@ def person_audit_events(
             ),
         )[:limit]
     )
+
+
+# --- Invitations and imports ---
+
+
+INVITATION_FILTERS = ("pending", "accepted", "revoked", "expired")
+
+
+def invitation_list(*, actor: Actor, status: str = "") -> QuerySet[Invitation]:
+    """The organization's invitations, newest first; ``status`` as people see it (a pending
+    invitation past its expiry counts as expired before the periodic job marks it)."""
+    require(actor, Action.INVITATIONS_MANAGE)
+    invitations = Invitation.objects.filter(organization=actor.organization).select_related(
+        "invited_by", "department"
+    )
+    now = timezone.now()
+    if status == Invitation.Status.PENDING:
+        invitations = invitations.filter(status=status, expires_at__gt=now)
+    elif status == Invitation.Status.EXPIRED:
+        invitations = invitations.filter(
+            Q(status=status) | Q(status=Invitation.Status.PENDING, expires_at__lte=now)
+        )
+    elif status:
+        invitations = invitations.filter(status=status)
+    return invitations.order_by("-created_at", "-pk")
+
+
+def invitation_get(*, actor: Actor, invitation_id: int) -> Invitation:
+    """One invitation of the actor's organization; another organization's id is not found."""
+    require(actor, Action.INVITATIONS_MANAGE)
+    return Invitation.objects.select_related("invited_by", "department").get(
+        organization=actor.organization, pk=invitation_id
+    )
+
+
+def invitation_by_token(*, token: str) -> Invitation | None:
+    """The invitation a link points to, whatever its state (the accept page explains it)."""
+    return (
+        Invitation.objects.select_related("organization", "invited_by", "department")
+        .filter(token_hash=secret_hash(token))
+        .first()
+    )
+
+
+def import_batch_list(*, actor: Actor) -> QuerySet[ImportBatch]:
+    require(actor, Action.PEOPLE_IMPORT)
+    return (
+        ImportBatch.objects.filter(organization=actor.organization)
+        .select_related("created_by")
+        .defer("rows", "errors")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def import_batch_get(*, actor: Actor, batch_id: int) -> ImportBatch:
+    """One uploaded file of the actor's organization; another organization's id is not found."""
+    require(actor, Action.PEOPLE_IMPORT)
+    return ImportBatch.objects.select_related("created_by", "applied_by").get(
+        organization=actor.organization, pk=batch_id
+    )
+
+
+def invitation_has_sign_in(*, invitation: Invitation) -> bool:
+    """Whether the invited address already has an Ouendan sign-in (then no password is set)."""
+    return User.objects.filter(email__iexact=invitation.email).exists()
