@@ -5,32 +5,82 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportBatch',
+            name="ImportBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file_name', models.CharField(max_length=255, verbose_name='file name')),
-                ('encoding', models.CharField(max_length=32, verbose_name='encoding')),
-                ('create_missing', models.BooleanField(default=False, verbose_name='create missing departments and locations')),
-                ('rows', models.JSONField(default=list)),
-                ('errors', models.JSONField(default=list)),
-                ('summary', models.JSONField(default=dict)),
-                ('status', models.CharField(choices=[('uploaded', 'Waiting for review'), ('applied', 'Applied'), ('cancelled', 'Cancelled')], default='uploaded', max_length=16)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('applied_at', models.DateTimeField(blank=True, null=True)),
-                ('applied_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='accounts.membership')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='accounts.membership')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='import_batches', to='accounts.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file_name", models.CharField(max_length=255, verbose_name="file name")),
+                ("encoding", models.CharField(max_length=32, verbose_name="encoding")),
+                (
+                    "create_missing",
+                    models.BooleanField(
+                        default=False, verbose_name="create missing departments and locations"
+                    ),
+                ),
+                ("rows", models.JSONField(default=list)),
+                ("errors", models.JSONField(default=list)),
+                ("summary", models.JSONField(default=dict)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("uploaded", "Waiting for review"),
+                            ("applied", "Applied"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="uploaded",
+                        max_length=16,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("applied_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "applied_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="accounts.membership",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="accounts.membership",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="import_batches",
+                        to="accounts.organization",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['organization', '-created_at'], name='accounts_im_organiz_ac13dc_idx')],
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["organization", "-created_at"],
+                        name="accounts_im_organiz_ac13dc_idx",
+                    )
+                ],
             },
         ),
     ]

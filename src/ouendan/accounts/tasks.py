@@ -1,0 +1,37 @@
+"""Background work of the accounts app: invitation e-mails and the periodic expiry of invitations.
+
+Tasks take ids (and, for the e-mail, the Fernet-encrypted token), call one service, and can run
+twice without harm.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.utils import timezone
+from django_tasks import task
+
+from ouendan.accounts import crypto
+from ouendan.accounts.services.invitations import invitation_email_send, invitations_expire
+
+logger = logging.getLogger(__name__)
+
+
+@task()
+def invitation_email_send_task(invitation_id: int, sealed_token: str) -> bool:
+    """Send one invitation e-mail; skipped when the invitation was used, withdrawn or re-sent."""
+    try:
+        token = crypto.decrypt(sealed_token)
+    except ValueError:
+        # Permanent: the encryption keys were rotated away; resending makes a new token.
+        logger.warning(
+            "invitation e-mail skipped: token cannot be decrypted", extra={"id": invitation_id}
+        )
+        return False
+    return invitation_email_send(invitation_id=invitation_id, token=token)
+
+
+@task()
+def invitations_expire_task() -> int:
+    """Periodic (see ``ouendan/schedule.py``): pending invitations past expiry become expired."""
+    return invitations_expire(now=timezone.now())
