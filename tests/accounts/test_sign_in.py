@@ -34,7 +34,9 @@ def sign_in(client: Client, email: str, password: str = PASSWORD, **extra: str):
 
 def alert_text(response) -> str:
     """The form-level message, whitespace-normalised."""
-    match = re.search(r'<div class="alert error" role="alert"[^>]*>(.*?)</div>', response.text, re.S)
+    match = re.search(
+        r'<div class="alert error" role="alert"[^>]*>(.*?)</div>', response.text, re.S
+    )
     assert match, "no form-level error shown"
     return " ".join(match.group(1).split())
 
@@ -232,5 +234,7 @@ def test_switching_needs_a_post(advocate):
 def test_sign_in_is_audited_in_every_organization_of_the_person(client, org, other_org, advocate):
     make_person(other_org, roles=[Role.ADVOCATE], user=advocate.user)
     sign_in(client, advocate.user.email)
-    orgs = set(AuditEvent.objects.filter(action="auth.signed_in").values_list("organization", flat=True))
+    orgs = set(
+        AuditEvent.objects.filter(action="auth.signed_in").values_list("organization", flat=True)
+    )
     assert orgs == {org.pk, other_org.pk}

@@ -54,7 +54,7 @@ def fresh_admin_client(admin) -> Client:
     return client
 
 
-# --- Setup ------------------------------------------------------------------------------------------
+# --- Setup ---------------------------------------------------------------------------------------
 
 
 def test_setup_shows_an_inline_qr_code_and_the_key(advocate):
@@ -87,7 +87,9 @@ def test_confirming_turns_it_on_and_shows_recovery_codes_once(advocate):
     page = browser.get(response["Location"]).text
     shown = re.findall(r'<li class="tag">([a-z0-9-]+)</li>', page)
     assert len(shown) == 10 and len(set(shown)) == 10
-    stored = set(RecoveryCode.objects.filter(user=advocate.user).values_list("code_hash", flat=True))
+    stored = set(
+        RecoveryCode.objects.filter(user=advocate.user).values_list("code_hash", flat=True)
+    )
     assert all(code not in stored for code in shown)
     assert {crypto.secret_hash(code.replace("-", "")) for code in shown} == stored
     assert shown[0] not in browser.get(reverse("accounts:recovery_codes")).text
@@ -118,7 +120,7 @@ def test_turning_it_on_signs_out_other_sessions(advocate):
     assert other.get("/").status_code == 302
 
 
-# --- Sign-in with a second factor ---------------------------------------------------------------------
+# --- Sign-in with a second factor ----------------------------------------------------------------
 
 
 def test_sign_in_asks_for_the_code_before_signing_in(client, advocate):
@@ -185,7 +187,7 @@ def test_the_verify_page_without_a_pending_sign_in_goes_back_to_sign_in(client, 
     assert response.status_code == 302 and response["Location"] == LOGIN
 
 
-# --- Enforcement -------------------------------------------------------------------------------------
+# --- Enforcement ---------------------------------------------------------------------------------
 
 
 def test_org_admins_must_set_it_up_before_anything_else(fresh_admin_client):
@@ -253,7 +255,7 @@ def test_an_admin_signing_in_without_a_device_is_sent_to_setup(client, admin):
     assert client.get("/").status_code == 200
 
 
-# --- Turning it off, new recovery codes --------------------------------------------------------------
+# --- Turning it off, new recovery codes ----------------------------------------------------------
 
 
 def test_turning_it_off_needs_the_password(advocate):
@@ -299,7 +301,7 @@ def test_the_security_page_shows_the_state(advocate):
     assert response.context["recovery_left"] == 9
 
 
-# --- Password change ------------------------------------------------------------------------------------
+# --- Password change -----------------------------------------------------------------------------
 
 
 def test_changing_the_password_keeps_this_session_and_ends_the_others(advocate):

@@ -1,5 +1,234 @@
-"""Placeholder: being written."""
+"""API tokens over the API: sign in for a token, and manage personal and organization tokens."""
 
-from ninja import Router
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from ninja import Router, Schema, Status
+from pydantic import AwareDatetime, Field
+
+from ouendan.accounts.models import ApiToken
+from ouendan.accounts.permissions import Actor
+from ouendan.accounts.roles import Role
+from ouendan.accounts.services import security as security_service
+from ouendan.accounts.services import tokens as token_service
+from ouendan.core.api import ErrorOut, Page, error_payload, paginate
+from ouendan.core.errors import DomainError
 
 router = Router(tags=["tokens"])
+
+# The HTTP status of each error ``POST /auth/token`` can answer with.
+_SIGN_IN_STATUS = {
+    "invalid_credentials": 401,
+    "otp_required": 401,
+    "invalid_otp": 401,
+    "no_membership": 403,
+    "two_factor_setup_required": 403,
+    "throttled": 429,
+}
+
+
+# --- Schemas -------------------------------------------------------------------------------------
+
+
+class TokenSignInIn(Schema):
+    email: str = Field(max_length=254, examples=["hanako@example.co.jp"])
+    password: str = Field(max_length=4096)
+    otp: str | None = Field(
+        default=None,
+        max_length=32,
+        description="The current code of the person's authenticator app, or a recovery code. "
+        "Required when the person has two-factor authentication on.",
+    )
+
+
+class TokenSignInOut(Schema):
+    token: str = Field(description="The bearer token (`oud_…`). It is shown only in this response.")
+    expires_at: datetime = Field(description="When the token stops working (ISO 8601).")
+
+
+class TokenOut(Schema):
+    id: int
+    kind: Literal["personal", "organization"]
+    name: str
+    prefix: str = Field(description="The start of the token (`oud_<prefix>_…`), to recognise it.")
+    scopes: list[str]
+    roles: list[str] = Field(description="Organization tokens only: the roles the token acts with.")
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+
+
+class TokenCreatedOut(TokenOut):
+    token: str = Field(description="The bearer token (`oud_…`). It is shown only in this response.")
+
+
+class PersonalTokenIn(Schema):
+    name: str = Field(min_length=1, max_length=token_service.NAME_MAX_LENGTH)
+    scopes: list[Literal["read", "write"]] = Field(
+        default=["read"], min_length=1, description="`read`, or `read` and `write`."
+    )
+    expires_at: AwareDatetime | None = Field(
+        default=None, description="When the token stops working; null or omitted: until revoked."
+    )
+
+
+class OrganizationTokenIn(PersonalTokenIn):
+    roles: list[Role] = Field(min_length=1, description="The roles the token acts with.")
+
+
+def _token_out(token: ApiToken, raw: str | None = None) -> dict[str, object]:
+    data: dict[str, object] = {
+        "id": token.pk,
+        "kind": token.kind,
+        "name": token.name,
+        "prefix": token.prefix,
+        "scopes": list(token.scopes),
+        "roles": list(token.roles),
+        "created_at": token.created_at,
+        "expires_at": token.expires_at,
+        "last_used_at": token.last_used_at,
+    }
+    if raw is not None:
+        data["token"] = raw
+    return data
+
+
+def _actor(request: HttpRequest) -> Actor:
+    actor: Actor = request.auth  # type: ignore[attr-defined]
+    return actor
+
+
+# --- Sign-in for a token -------------------------------------------------------------------------
+
+
+@router.post(
+    "/auth/token",
+    auth=None,
+    response={200: TokenSignInOut, 401: ErrorOut, 403: ErrorOut, 429: ErrorOut},
+    summary="Sign in and get a personal token",
+    description=(
+        "Exchange an e-mail address and password (and `otp`, the authenticator code, when the "
+        "person has two-factor authentication on) for a personal read-write token that expires "
+        "after `OUENDAN_API_TOKEN_TTL_DAYS` (30 by default). The token acts for the person's first "
+        "organization by name.\n\n"
+        "Errors: `401 invalid_credentials`, `401 otp_required`, `401 invalid_otp`, "
+        "`403 no_membership`, `403 two_factor_setup_required` (two-factor is required but not set "
+        "up yet: do that on the website), `429 throttled` with `Retry-After` (too many failures "
+        "for the account or from the client; the same lockout as the sign-in page)."
+    ),
+    operation_id="auth_token_create",
+)
+def auth_token(request: HttpRequest, payload: TokenSignInIn) -> HttpResponse | Status[dict]:
+    try:
+        token, raw = token_service.api_token_sign_in(
+            email=payload.email,
+            password=payload.password,
+            otp=payload.otp,
+            client=security_service.client_hash_for_request(request),
+        )
+    except DomainError as exc:
+        status = _SIGN_IN_STATUS.get(exc.code, 400)
+        response = JsonResponse(error_payload(exc.code, exc.message, exc.fields), status=status)
+        if isinstance(exc, security_service.SignInThrottled):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
+    return Status(200, {"token": raw, "expires_at": token.expires_at})
+
+
+# --- Personal tokens -----------------------------------------------------------------------------
+
+
+@router.get(
+    "/tokens",
+    response=Page[TokenOut],
+    summary="List my tokens",
+    description="The caller's own personal tokens that were not revoked, newest first.",
+)
+def personal_token_list(request: HttpRequest) -> dict:
+    tokens = token_service.api_tokens_personal_list(actor=_actor(request))
+    page = paginate(request, tokens)
+    page["items"] = [_token_out(token) for token in page["items"]]
+    return page
+
+
+@router.post(
+    "/tokens",
+    response={201: TokenCreatedOut, 400: ErrorOut, 403: ErrorOut},
+    summary="Create a personal token",
+    description="The response holds the raw token (`token`); it cannot be read again later. "
+    "A token can only create tokens with scopes it has itself; a read token cannot create any.",
+)
+def personal_token_create(request: HttpRequest, payload: PersonalTokenIn) -> Status[dict]:
+    token, raw = token_service.api_token_create(
+        actor=_actor(request),
+        kind=ApiToken.Kind.PERSONAL,
+        name=payload.name,
+        scopes=payload.scopes,
+        expires_at=payload.expires_at,
+    )
+    return Status(201, _token_out(token, raw))
+
+
+@router.delete(
+    "/tokens/{token_id}",
+    response={204: None, 403: ErrorOut, 404: ErrorOut},
+    summary="Revoke one of my tokens",
+    description="The token stops working at once. Revoking twice is harmless.",
+)
+def personal_token_revoke(request: HttpRequest, token_id: int) -> Status[None]:
+    token_service.api_token_revoke(
+        actor=_actor(request), token_id=token_id, kind=ApiToken.Kind.PERSONAL
+    )
+    return Status(204, None)
+
+
+# --- Organization tokens -------------------------------------------------------------------------
+
+
+@router.get(
+    "/organization/tokens",
+    response={200: Page[TokenOut], 403: ErrorOut},
+    summary="List the organization's tokens",
+    description="Organization tokens that were not revoked, newest first. "
+    "Organization admins only.",
+)
+def organization_token_list(request: HttpRequest) -> dict:
+    tokens = token_service.api_tokens_organization_list(actor=_actor(request))
+    page = paginate(request, tokens)
+    page["items"] = [_token_out(token) for token in page["items"]]
+    return page
+
+
+@router.post(
+    "/organization/tokens",
+    response={201: TokenCreatedOut, 400: ErrorOut, 403: ErrorOut},
+    summary="Create an organization token",
+    description="A token that belongs to no person and acts with the `roles` given. The response "
+    "holds the raw token (`token`); it cannot be read again later. Organization admins only.",
+)
+def organization_token_create(request: HttpRequest, payload: OrganizationTokenIn) -> Status[dict]:
+    token, raw = token_service.api_token_create(
+        actor=_actor(request),
+        kind=ApiToken.Kind.ORGANIZATION,
+        name=payload.name,
+        scopes=payload.scopes,
+        roles=[role.value for role in payload.roles],
+        expires_at=payload.expires_at,
+    )
+    return Status(201, _token_out(token, raw))
+
+
+@router.delete(
+    "/organization/tokens/{token_id}",
+    response={204: None, 403: ErrorOut, 404: ErrorOut},
+    summary="Revoke an organization token",
+    description="The token stops working at once. Organization admins only.",
+)
+def organization_token_revoke(request: HttpRequest, token_id: int) -> Status[None]:
+    token_service.api_token_revoke(
+        actor=_actor(request), token_id=token_id, kind=ApiToken.Kind.ORGANIZATION
+    )
+    return Status(204, None)
