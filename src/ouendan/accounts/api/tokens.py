@@ -30,6 +30,12 @@ _SIGN_IN_STATUS = {
 }
 
 
+# Errors every authenticated operation may answer with (shown in the OpenAPI document).
+_READ_ERRORS: dict[int, type[ErrorOut]] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut}
+_WRITE_ERRORS: dict[int, type[ErrorOut]] = {**_READ_ERRORS, 422: ErrorOut}
+_DELETE_ERRORS: dict[int, type[ErrorOut]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+
+
 # --- Schemas -------------------------------------------------------------------------------------
 
 
@@ -107,7 +113,7 @@ def _actor(request: HttpRequest) -> Actor:
 @router.post(
     "/auth/token",
     auth=None,
-    response={200: TokenSignInOut, 401: ErrorOut, 403: ErrorOut, 429: ErrorOut},
+    response={200: TokenSignInOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     summary="Sign in and get a personal token",
     description=(
         "Exchange an e-mail address and password (and `otp`, the authenticator code, when the "
@@ -143,7 +149,7 @@ def auth_token(request: HttpRequest, payload: TokenSignInIn) -> HttpResponse | S
 
 @router.get(
     "/tokens",
-    response=Page[TokenOut],
+    response={200: Page[TokenOut], **_READ_ERRORS},
     summary="List my tokens",
     description="The caller's own personal tokens that were not revoked, newest first.",
 )
@@ -156,7 +162,7 @@ def personal_token_list(request: HttpRequest) -> dict:
 
 @router.post(
     "/tokens",
-    response={201: TokenCreatedOut, 400: ErrorOut, 403: ErrorOut},
+    response={201: TokenCreatedOut, **_WRITE_ERRORS},
     summary="Create a personal token",
     description="The response holds the raw token (`token`); it cannot be read again later. "
     "A token can only create tokens with scopes it has itself; a read token cannot create any.",
@@ -174,7 +180,7 @@ def personal_token_create(request: HttpRequest, payload: PersonalTokenIn) -> Sta
 
 @router.delete(
     "/tokens/{token_id}",
-    response={204: None, 403: ErrorOut, 404: ErrorOut},
+    response={204: None, **_DELETE_ERRORS},
     summary="Revoke one of my tokens",
     description="The token stops working at once. Revoking twice is harmless.",
 )
@@ -190,7 +196,7 @@ def personal_token_revoke(request: HttpRequest, token_id: int) -> Status[None]:
 
 @router.get(
     "/organization/tokens",
-    response={200: Page[TokenOut], 403: ErrorOut},
+    response={200: Page[TokenOut], **_READ_ERRORS},
     summary="List the organization's tokens",
     description="Organization tokens that were not revoked, newest first. "
     "Organization admins only.",
@@ -204,7 +210,7 @@ def organization_token_list(request: HttpRequest) -> dict:
 
 @router.post(
     "/organization/tokens",
-    response={201: TokenCreatedOut, 400: ErrorOut, 403: ErrorOut},
+    response={201: TokenCreatedOut, **_WRITE_ERRORS},
     summary="Create an organization token",
     description="A token that belongs to no person and acts with the `roles` given. The response "
     "holds the raw token (`token`); it cannot be read again later. Organization admins only.",
@@ -223,7 +229,7 @@ def organization_token_create(request: HttpRequest, payload: OrganizationTokenIn
 
 @router.delete(
     "/organization/tokens/{token_id}",
-    response={204: None, 403: ErrorOut, 404: ErrorOut},
+    response={204: None, **_DELETE_ERRORS},
     summary="Revoke an organization token",
     description="The token stops working at once. Organization admins only.",
 )
