@@ -52,15 +52,12 @@ class ServiceForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def apply(self, exc: DomainError) -> None:
-        """Show a service's error on the fields it names, else above the form."""
-        placed = False
+        """Show a service's error above the form, and on the fields it names."""
+        self.add_error(None, exc.message)
         for name, errors in exc.fields.items():
             if name in self.fields:
                 for error in errors:
                     self.add_error(name, error)
-                placed = True
-        if not placed or exc.code in {"throttled", "invalid_credentials", "invalid_password"}:
-            self.add_error(None, exc.message)
 
 
 def _password(label: str | Any, autocomplete: str) -> forms.CharField:
