@@ -148,3 +148,14 @@ def test_requests_are_throttled_per_client(client, db):
     response = ask(client, "one-more@example.com")
     assert response.status_code == 200
     assert 'role="alert"' in response.text
+
+
+def test_a_mail_server_failure_does_not_change_the_answer(client, advocate, settings):
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 2
+    assert ask(client, advocate.user.email)["Location"] == SENT

@@ -8,8 +8,10 @@ the user has an active membership. Client addresses are only ever kept as a keye
 
 from __future__ import annotations
 
+import logging
 import math
 import secrets
+import smtplib
 import uuid
 from collections import deque
 from collections.abc import Iterable, Sequence
@@ -41,6 +43,8 @@ from ouendan.accounts.models import LoginFailure, Membership, RecoveryCode, Totp
 from ouendan.accounts.permissions import actor_for_membership, system_actor
 from ouendan.accounts.roles import Role
 from ouendan.core.errors import DomainError
+
+logger = logging.getLogger("ouendan.accounts.security")
 
 # A client (one hashed address) may fail this many times more often than one account before it
 # is paused: offices sign in from behind one address, so the client limit must be generous.
@@ -574,7 +578,11 @@ def password_reset_request(*, email: str, client: str) -> None:
             "%(link)s\n\n"
             "If you did not ask for this, ignore this e-mail: your password stays as it is.\n"
         ) % {"email": user.email, "hours": hours, "link": link}
-    send_mail(subject, body, None, [user.email])
+    try:
+        send_mail(subject, body, None, [user.email])
+    except (OSError, smtplib.SMTPException):
+        # The page must answer the same whether or not a mail was due; the log tells the admin.
+        logger.exception("password reset e-mail could not be sent", extra={"user_id": user.pk})
 
 
 def password_reset_user(*, uidb64: str, token: str) -> User | None:
