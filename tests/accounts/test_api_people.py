@@ -269,7 +269,10 @@ def test_offboard_and_reinstate(api, admin, company):
     assert AuditEvent.objects.get(action="person.offboarded").data["reason"] == "退職"
 
     # Without a body, and a second time: harmless.
-    assert api.post(f"/people/{sato.pk}/offboard").status_code == 200
+    again = api.client.post(
+        f"/api/v1/people/{sato.pk}/offboard", "", content_type="application/json"
+    )
+    assert again.status_code == 200 and again.json()["status"] == "left"
 
     response = api.post(f"/people/{sato.pk}/reinstate")
     assert response.status_code == 200 and response.json()["status"] == "active"

@@ -22,6 +22,7 @@ from ouendan.core.errors import DomainError
 Choices = Sequence[tuple[Any, str]]
 
 STATUS_ALL = "all"
+SEARCH_MAX = 100
 
 
 def add_domain_error(
@@ -55,7 +56,7 @@ def _optional_id(choices: Choices, empty_label: str | Any) -> forms.TypedChoiceF
 class PeopleFilterForm(forms.Form):
     """The directory's search and filters (a GET form; invalid values are simply ignored)."""
 
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    q = forms.CharField(label=_("Search"), required=False)
     department = forms.TypedChoiceField(label=_("Department"), required=False)
     location = forms.TypedChoiceField(label=_("Location"), required=False)
     role = forms.ChoiceField(
@@ -96,7 +97,7 @@ class PeopleFilterForm(forms.Form):
         status = self.value("status") or Membership.Status.ACTIVE
         role = self.value("role")
         return PeopleFilter(
-            query=self.value("q") or "",
+            query=(self.value("q") or "")[:SEARCH_MAX],
             department_id=self.value("department"),
             location_id=self.value("location"),
             role=Role(role) if role else None,
