@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import signal
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import pytest
 from django.core import mail
@@ -331,7 +332,7 @@ def test_the_accept_page_asks_an_existing_user_to_sign_in(admin_actor, other_adm
     url = reverse("accounts:invitation_accept", args=[token])
     page = client.get(url)
     assert page.status_code == 200
-    assert reverse("accounts:login") + "?next=" + url in page.content.decode()
+    assert reverse("accounts:login") + "?" + urlencode({"next": url}) in page.content.decode()
     assert 'name="password"' not in page.content.decode()
     client.post(url, {"full_name": "x", "password": PASSWORD, "password_confirm": PASSWORD})
     assert not Membership.objects.filter(

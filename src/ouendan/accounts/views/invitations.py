@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
@@ -240,9 +241,16 @@ def invitation_resend_view(request: HttpRequest, invitation_id: int) -> HttpResp
     return _back_to_list(request)
 
 
-def _unusable(request: HttpRequest, error: InvitationUnusable) -> HttpResponse:
+def _unusable(
+    request: HttpRequest, error: InvitationUnusable, invitation: Invitation | None
+) -> HttpResponse:
     status = 404 if error.code == "invitation_invalid" else 410
-    return render(request, "accounts/invitations/unusable.html", {"error": error}, status=status)
+    return render(
+        request,
+        "accounts/invitations/unusable.html",
+        {"error": error, "invitation": invitation},
+        status=status,
+    )
 
 
 @sensitive_post_parameters("password", "password_confirm")
@@ -250,10 +258,16 @@ def _unusable(request: HttpRequest, error: InvitationUnusable) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
     """Public: whoever holds the link may join, once, before it expires."""
+    found = invitation_by_token(token=token)
     try:
-        invitation = invitation_check(invitation_by_token(token=token))
+        invitation = invitation_check(found)
     except InvitationUnusable as exc:
-        return _unusable(request, exc)
+        return _unusable(request, exc, found)
+    with timezone.override(invitation.organization.time_zone):
+        return _accept(request, token, invitation)
+
+
+def _accept(request: HttpRequest, token: str, invitation: Invitation) -> HttpResponse:
     user = request.user if isinstance(request.user, User) else None
     has_sign_in = invitation_has_sign_in(invitation=invitation)
     is_invitee = user is not None and user.email.lower() == invitation.email.lower()
@@ -269,7 +283,7 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
         "has_sign_in": has_sign_in,
         "is_invitee": is_invitee,
         "signed_in_as": user.email if user is not None else "",
-        "login_url": f"{reverse('accounts:login')}?next={request.path}",
+        "login_url": f"{reverse('accounts:login')}?{urlencode({'next': request.path})}",
     }
     if request.method == "POST" and form.is_valid() and (is_invitee or not has_sign_in):
         try:
@@ -280,7 +294,7 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
                 user=user if is_invitee else None,
             )
         except InvitationUnusable as exc:
-            return _unusable(request, exc)
+            return _unusable(request, exc, invitation)
         except DomainError as exc:
             show_domain_error(form, exc, {})
         else:
