@@ -64,17 +64,25 @@ class NavLink:
 
 
 def navigation_for(actor: Actor, current_path: str) -> list[tuple[str, list[NavLink]]]:
-    sections = []
-    for section in SECTIONS:
-        links = []
-        for item in section.items:
-            if not can(actor, item.action):
-                continue
-            url = reverse(item.url_name)
-            links.append(NavLink(str(item.label), url, item.icon, current_path.startswith(url)))
-        if links:
-            sections.append((str(section.label), links))
-    return sections
+    visible = [
+        (
+            section,
+            [(item, reverse(item.url_name)) for item in section.items if can(actor, item.action)],
+        )
+        for section in SECTIONS
+    ]
+    # The current page is the link with the longest URL that prefixes the path, so a page
+    # under /organization/departments/ marks Departments, not Settings (/organization/) too.
+    matches = [url for _, items in visible for _, url in items if current_path.startswith(url)]
+    current = max(matches, key=len, default=None)
+    return [
+        (
+            str(section.label),
+            [NavLink(str(item.label), url, item.icon, url == current) for item, url in items],
+        )
+        for section, items in visible
+        if items
+    ]
 
 
 def shell(request: HttpRequest) -> dict[str, object]:

@@ -91,3 +91,13 @@ def test_not_found_uses_the_page_shell(advocate):
     assert response.status_code == 404
     body = response.content.decode()
     assert advocate.organization.name in body and 'class="sidenav"' in body
+
+
+def test_only_the_deepest_matching_link_is_current(admin):
+    links = {
+        link.url: link.current
+        for _, section in navigation_for(actor(admin), reverse("accounts:departments"))
+        for link in section
+    }
+    assert links[reverse("accounts:departments")] is True
+    assert links[reverse("accounts:settings")] is False
