@@ -228,3 +228,21 @@ def test_all_stops_the_others_when_one_process_dies(tmp_path, running):
     assert "worker exited" in supervisor.output
     assert not any(alive(pid) for pid in children.values())
     assert port_closed(port)
+
+
+def test_a_taken_port_is_reported_clearly_before_anything_starts(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        for process in ("web", "all"):
+            result = subprocess.run(
+                [sys.executable, str(ROOT / "manage.py"), "serve", process],
+                env=process_env(tmp_path, port),
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+            assert result.returncode != 0
+            assert f"127.0.0.1:{port} is not available" in result.stderr
+            assert "PORT" in result.stderr

@@ -232,6 +232,7 @@ def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_demo_command_prepares_once_and_prints_the_sign_ins(tmp_path):
+    tmp_path = tmp_path / "var"  # does not exist yet, as in a fresh clone
     env = demo_env(tmp_path)
     first = manage(env, "demo", "--no-serve")
     assert first.returncode == 0, first.stderr

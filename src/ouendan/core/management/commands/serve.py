@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -25,7 +26,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from ouendan.env import env_int, env_str
 
@@ -59,8 +60,24 @@ def granian_argv(*, host: str, port: int, workers: int) -> list[str]:
         "--workers-kill-timeout",
         str(int(STOP_TIMEOUT)),
         "--no-ws",
+        # Pinned, not "auto": the same loop whether or not uvloop happens to be installed.
+        "--loop",
+        "asyncio",
         ASGI_APP,
     ]
+
+
+def ensure_port_free(host: str, port: int) -> None:
+    """Fail with a clear message, instead of a server traceback, when the port is taken."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            raise CommandError(
+                f"{host}:{port} is not available ({exc.strerror}): is Ouendan already running? "
+                "Set PORT to use another port."
+            ) from exc
 
 
 def child_environment() -> dict[str, str]:
@@ -100,6 +117,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         process = options["process"]
+        if process in ("web", "all"):
+            ensure_port_free(*web_address())
         if process in ("web", "all") and not options["skip_collectstatic"]:
             call_command("collectstatic", interactive=False, verbosity=0)
         if process == "web":

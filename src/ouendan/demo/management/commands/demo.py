@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import unicodedata
 from argparse import ArgumentParser
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -49,6 +50,9 @@ class Command(BaseCommand):
                 _("The demo runs only in demo mode: set OUENDAN_DEMO=1 (make demo does).")
             )
         self.stdout.write(_("Preparing the database…"))
+        database = settings.DATABASES["default"]
+        if database["ENGINE"] == "django.db.backends.sqlite3":  # a fresh clone has no var/ yet
+            Path(str(database["NAME"])).parent.mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         call_command("demo_seed", stdout=self.stdout, stderr=self.stderr)
