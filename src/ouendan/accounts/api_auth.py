@@ -16,6 +16,7 @@ from ouendan.accounts.models import ApiToken, Membership
 from ouendan.accounts.permissions import Actor, actor_for_membership
 from ouendan.accounts.roles import Role
 from ouendan.accounts.selectors import actor_for_request
+from ouendan.accounts.two_factor import session_two_factor_satisfied
 
 TOKEN_PREFIX = "oud_"  # noqa: S105 - a marker, not a secret
 LAST_USED_RESOLUTION = timedelta(minutes=5)
@@ -76,4 +77,7 @@ class SessionAuth(APIKeyCookie):
         actor: Actor | None = getattr(request, "actor", None)
         if actor is None and request.user.is_authenticated:
             actor = actor_for_request(request)
+        # A session that still owes its second factor may not use the API either.
+        if actor is not None and not session_two_factor_satisfied(request):
+            return None
         return actor
