@@ -578,6 +578,7 @@ def test_upload_preview_and_apply_pages(admin, admin_client, sales):
     assert preview.status_code == 200
     body = preview.content.decode()
     assert "佐藤 健" in body and 'value="apply"' in body
+    assert 'name="welcome"' in body
     applied = admin_client.post(response["Location"], {"operation": "apply"})
     assert applied.status_code == 302
     assert Membership.objects.filter(user__email="sato@example.com").exists()
@@ -635,3 +636,45 @@ def test_recent_batches_are_listed(admin_client, admin_actor):
     )
     assert "人事.csv" in admin_client.get(reverse("accounts:import")).content.decode()
     assert timezone.now()
+
+
+# --- Welcome e-mails ------------------------------------------------------------------------------
+
+
+def test_new_people_can_be_told_how_to_sign_in_once_in_their_language(
+    admin_actor, other_admin, settings, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from ouendan.accounts.services.imports import import_welcome_send
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    data = csv_bytes(
+        [
+            ["email", "full_name", "language"],
+            ["new@example.com", "新人 一", "en"],
+            [other_admin.user.email, "他社 管理者", ""],
+        ]
+    )
+    batch = upload(admin_actor, data)
+    with django_capture_on_commit_callbacks(execute=True):
+        import_batch_apply(actor=admin_actor, batch_id=batch.pk, welcome=True)
+    by_address = {message.to[0]: message for message in mail.outbox}
+    assert set(by_address) == {"new@example.com", other_admin.user.email}
+    newcomer = by_address["new@example.com"]
+    assert "added you to" in newcomer.body  # their language (en), whatever the active one
+    assert "/accounts/password-reset/" in newcomer.body
+    assert "/accounts/login/" in by_address[other_admin.user.email].body  # keeps their password
+    assert import_welcome_send(batch_id=batch.pk) == 0  # at most once
+    assert len(mail.outbox) == 2
+    assert ImportBatch.objects.get(pk=batch.pk).summary["welcomed"] == 2
+
+
+def test_no_welcome_unless_asked(admin_actor, settings, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    batch = upload(admin_actor, csv_bytes([["email", "full_name"], ["a@example.com", "安藤"]]))
+    with django_capture_on_commit_callbacks(execute=True):
+        import_batch_apply(actor=admin_actor, batch_id=batch.pk)
+    assert mail.outbox == []

@@ -1,4 +1,4 @@
-"""Background work of the accounts app: invitation e-mails and the periodic expiry of invitations.
+"""Background work of the accounts app: invitation and welcome e-mails, expiry of invitations.
 
 Tasks take ids (and, for the e-mail, the Fernet-encrypted token), call one service, and can run
 twice without harm.
@@ -12,6 +12,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from ouendan.accounts import crypto
+from ouendan.accounts.services.imports import import_welcome_send
 from ouendan.accounts.services.invitations import invitation_email_send, invitations_expire
 
 logger = logging.getLogger(__name__)
@@ -35,3 +36,9 @@ def invitation_email_send_task(invitation_id: int, sealed_token: str) -> bool:
 def invitations_expire_task() -> int:
     """Periodic (see ``ouendan/schedule.py``): pending invitations past expiry become expired."""
     return invitations_expire(now=timezone.now())
+
+
+@task()
+def import_welcome_emails_task(batch_id: int) -> int:
+    """Tell the people an import added how to sign in (once per batch)."""
+    return import_welcome_send(batch_id=batch_id)

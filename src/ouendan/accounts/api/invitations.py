@@ -289,13 +289,19 @@ def people_import_get(request: HttpRequest, batch_id: int) -> dict:
     description="Writes every row in one transaction. The rows are checked again against the "
     "directory as it is now; with any problem nothing is written and the answer is "
     "`400 import_has_errors`, its `fields.rows` listing the problems (the batch keeps them too). "
-    "Applying twice changes nothing the second time. `400 import_cancelled`, "
+    "Applying twice changes nothing the second time. With `?notify_new_people=true` each new "
+    "person is e-mailed, in their language, how to sign in.\n\n"
+    "Errors: `400 import_has_errors`, `400 import_changed` (people changed since the preview "
+    "so some rows would do something else: read the updated preview and apply again), "
+    "`400 import_cancelled`, "
     "`400 import_conflict` (someone changed the same people meanwhile; upload again).",
 )
-def people_import_apply(request: HttpRequest, batch_id: int) -> dict:
+def people_import_apply(
+    request: HttpRequest, batch_id: int, notify_new_people: bool = False
+) -> dict:
     actor = _actor(request)
     try:
-        batch = import_batch_apply(actor=actor, batch_id=batch_id)
+        batch = import_batch_apply(actor=actor, batch_id=batch_id, welcome=notify_new_people)
     except DomainError as exc:
         if exc.code == "import_has_errors":
             batch = import_batch_get(actor=actor, batch_id=batch_id)

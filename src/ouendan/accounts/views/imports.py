@@ -144,7 +144,6 @@ def _batch_or_404(request: HttpRequest, batch_id: int) -> ImportBatch:
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_preview(request: HttpRequest, batch_id: int) -> HttpResponse:
-    actor = page_actor(request, Action.PEOPLE_IMPORT)
     batch = _batch_or_404(request, batch_id)
     if request.method == "POST":
         return _preview_post(request, batch)
@@ -168,7 +167,6 @@ def import_preview(request: HttpRequest, batch_id: int) -> HttpResponse:
                 for action, label in _action_labels().items()
             ],
             "can_apply": batch.status == ImportBatch.Status.UPLOADED and not batch.errors,
-            "can_offboard": can(actor, Action.PEOPLE_OFFBOARD),
         },
     )
 
@@ -188,7 +186,9 @@ def _preview_post(request: HttpRequest, batch: ImportBatch) -> HttpResponse:
     operation = request.POST.get("operation")
     try:
         if operation == "apply":
-            batch = import_batch_apply(actor=actor, batch_id=batch.pk)
+            batch = import_batch_apply(
+                actor=actor, batch_id=batch.pk, welcome=request.POST.get("welcome") == "on"
+            )
             summary = batch.summary
             messages.success(
                 request,
@@ -198,6 +198,11 @@ def _preview_post(request: HttpRequest, batch: ImportBatch) -> HttpResponse:
                 )
                 % {key: summary.get(key, 0) for key in ("create", "update", "leave", "unchanged")},
             )
+            if summary.get("welcome"):
+                messages.info(
+                    request,
+                    _("The new people are being e-mailed how to sign in."),
+                )
         elif operation == "cancel":
             import_batch_cancel(actor=actor, batch_id=batch.pk)
             messages.info(request, _("The import was cancelled. Nothing was changed."))

@@ -19,7 +19,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import IO, Any
 
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -52,6 +56,7 @@ __all__ = [
     "import_batch_create",
     "import_batch_report",
     "import_template_csv",
+    "import_welcome_send",
     "row_message",
 ]
 
@@ -112,12 +117,13 @@ class _Rejected(Exception):
         self.plan = plan
 
 
-def import_batch_apply(*, actor: Actor, batch_id: int) -> ImportBatch:
+def import_batch_apply(*, actor: Actor, batch_id: int, welcome: bool = False) -> ImportBatch:
     """Apply a previewed file in one transaction: all rows or none.
 
     The plan is made again against the directory as it is now; if anything changed so that a row
     no longer fits, nothing is written and the batch shows the new problems. Applying a batch
-    twice does nothing the second time.
+    twice does nothing the second time. ``welcome`` e-mails each new person how to sign in,
+    after the commit.
     """
     require(actor, Action.PEOPLE_IMPORT)
     try:
@@ -143,6 +149,9 @@ def import_batch_apply(*, actor: Actor, batch_id: int) -> ImportBatch:
             batch.applied_by = actor.membership
             batch.rows = [row.stored() for row in plan.rows]
             batch.summary = {**plan.summary(batch.summary.get("ignored_columns", [])), **counts}
+            if welcome and batch.summary["create"]:
+                batch.summary["welcome"] = WELCOME_QUEUED
+                _welcome_after_commit(batch.pk)
             batch.save(update_fields=["status", "applied_at", "applied_by", "rows", "summary"])
             audit_record(
                 actor=actor,
@@ -181,6 +190,59 @@ def import_batch_apply(*, actor: Actor, batch_id: int) -> ImportBatch:
             code="import_conflict",
         ) from exc
     return batch
+
+
+def _welcome_after_commit(batch_id: int) -> None:
+    from ouendan.accounts.tasks import import_welcome_emails_task
+
+    transaction.on_commit(lambda: import_welcome_emails_task.enqueue(batch_id))
+
+
+WELCOME_QUEUED, WELCOME_SENDING, WELCOME_SENT = "queued", "sending", "sent"
+
+
+def import_welcome_send(*, batch_id: int) -> int:
+    """E-mail the people an applied import added how to sign in, each in their language.
+
+    At most once per batch: the batch is marked before the mails go out, so a retried task
+    sends nothing twice (a failure halfway is logged, not repeated).
+    """
+    with transaction.atomic():
+        batch = (
+            ImportBatch.objects.select_for_update()
+            .select_related("organization")
+            .filter(pk=batch_id, status=ImportBatch.Status.APPLIED)
+            .first()
+        )
+        if batch is None or batch.summary.get("welcome") != WELCOME_QUEUED:
+            return 0
+        batch.summary["welcome"] = WELCOME_SENDING
+        batch.save(update_fields=["summary"])
+    org = batch.organization
+    ids = [row["membership_id"] for row in batch.rows if row["action"] == "create"]
+    people = Membership.objects.filter(
+        pk__in=[pk for pk in ids if pk], organization=org, status=Membership.Status.ACTIVE
+    ).select_related("user")
+    messages = []
+    for person in people:
+        with translation.override(person.user.language or org.locale):
+            context = {
+                "person": person,
+                "organization": org,
+                "needs_password": not person.user.has_usable_password(),
+                "password_url": settings.BASE_URL + reverse("accounts:password_reset"),
+                "login_url": settings.BASE_URL + reverse("accounts:login"),
+            }
+            subject = " ".join(
+                render_to_string("accounts/emails/welcome_subject.txt", context).split()
+            )
+            body = render_to_string("accounts/emails/welcome.txt", context)
+        messages.append(EmailMessage(subject, body, to=[person.user.email]))
+    sent = get_connection().send_messages(messages) or 0
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        summary={**batch.summary, "welcome": WELCOME_SENT, "welcomed": sent}
+    )
+    return sent
 
 
 def _differs(batch: ImportBatch, plan: Plan) -> bool:
