@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
+from ouendan.accounts.forms import add_domain_error
 from ouendan.accounts.models import ImportBatch
 from ouendan.accounts.permissions import Action, can
 from ouendan.accounts.selectors import import_batch_get, import_batch_list
@@ -29,7 +30,7 @@ from ouendan.accounts.services.imports import (
     import_batch_report,
     import_template_csv,
 )
-from ouendan.accounts.views.invitations import page_actor, show_domain_error
+from ouendan.accounts.views.people import page_actor
 from ouendan.core.errors import DomainError
 
 PREVIEW_PAGE_SIZE = 200
@@ -107,7 +108,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                 create_missing=bool(form.cleaned_data.get("create_missing")),
             )
         except DomainError as exc:
-            show_domain_error(form, exc, {})
+            add_domain_error(form, exc)
         else:
             return redirect("accounts:import_preview", batch.pk)
     japanese = _language(request) == "ja"

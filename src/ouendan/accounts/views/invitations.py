@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,8 +21,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ouendan.accounts.forms import add_domain_error
 from ouendan.accounts.models import Invitation, User
-from ouendan.accounts.permissions import Action, Actor, can, require
+from ouendan.accounts.permissions import Action, can
 from ouendan.accounts.roles import Role
 from ouendan.accounts.selectors import (
     INVITATION_FILTERS,
@@ -41,28 +41,10 @@ from ouendan.accounts.services.invitations import (
     invitation_revoke,
 )
 from ouendan.accounts.sessions import ORGANIZATION
+from ouendan.accounts.views.people import page_actor
 from ouendan.core.errors import DomainError, NotFound
 
 PAGE_SIZE = 50
-
-
-def page_actor(request: HttpRequest, action: Action) -> Actor:
-    """The signed-in person, if they may perform ``action``; otherwise the page is forbidden."""
-    actor: Actor | None = getattr(request, "actor", None)
-    if actor is None:
-        raise PermissionDenied
-    require(actor, action)
-    return actor
-
-
-def show_domain_error(form: forms.Form, error: DomainError, renames: dict[str, str]) -> None:
-    """A service's refusal on the form: its sentence on top, its short notes on the fields."""
-    form.add_error(None, error.message)
-    for name, notes in error.fields.items():
-        field = renames.get(name, name)
-        if field in form.fields:
-            for note in notes:
-                form.add_error(field, note)
 
 
 class InvitationForm(forms.Form):
@@ -158,7 +140,7 @@ def invitation_list_view(request: HttpRequest) -> HttpResponse:
                 department_id=form.cleaned_data["department"],
             )
         except DomainError as exc:
-            show_domain_error(form, exc, {"department_id": "department"})
+            add_domain_error(form, exc, {"department_id": "department"})
         else:
             messages.success(
                 request,
@@ -296,7 +278,7 @@ def _accept(request: HttpRequest, token: str, invitation: Invitation) -> HttpRes
         except InvitationUnusable as exc:
             return _unusable(request, exc, invitation)
         except DomainError as exc:
-            show_domain_error(form, exc, {})
+            add_domain_error(form, exc)
         else:
             if not is_invitee:
                 # login() starts a fresh session, so a different signed-in person is signed out.
