@@ -157,7 +157,11 @@ def _walk(
 
 
 def all_routes() -> list[Route]:
-    return list(_walk(get_resolver(), "", "", "", {}))
+    """Each distinct URL once (ninja mounts one pattern per operation on a shared path)."""
+    routes: dict[str, Route] = {}
+    for route in _walk(get_resolver(), "", "", "", {}):
+        routes.setdefault(route.regex, route)  # the first one wins, as in Django's resolver
+    return list(routes.values())
 
 
 def public_reason(route: Route) -> str | None:
