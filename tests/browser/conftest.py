@@ -76,7 +76,8 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 
 
 class PageWatch:
-    """What went wrong in the browser during a test: script errors and off-site requests."""
+    """What went wrong in the browser during a test: script errors, CSP refusals, off-site
+    requests."""
 
     def __init__(self) -> None:
         self.errors: list[str] = []
@@ -108,6 +109,15 @@ def _new_context(
 
     context.route(re.compile(r"^https?://"), only_this_site)
     context.on("weberror", lambda error: watch.errors.append(str(error.error)))
+    # A style or script the Content-Security-Policy refuses is a broken page, not a detail.
+    context.on(
+        "console",
+        lambda message: (
+            watch.errors.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
     return context, watch
 
 
