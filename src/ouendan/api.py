@@ -13,7 +13,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 from ouendan.accounts.api import router as accounts_router
 from ouendan.accounts.api_auth import SessionAuth, TokenAuth
 from ouendan.core.api import error_payload
-from ouendan.core.errors import DomainError, NotFound
+from ouendan.core.errors import Conflict, DomainError, NotFound
 
 logger = logging.getLogger("ouendan.api")
 
@@ -37,9 +37,12 @@ def _error(request: HttpRequest, status: int, code: str, message: str, fields=No
 
 @api.exception_handler(DomainError)
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    status = {"not_found": 404, "conflict": 409, "permission_denied": 403}.get(exc.code, 400)
     if isinstance(exc, NotFound):
         status = 404
+    elif isinstance(exc, Conflict):
+        status = 409
+    else:
+        status = {"permission_denied": 403, "throttled": 429}.get(exc.code, 400)
     return _error(request, status, exc.code, exc.message, exc.fields)
 
 

@@ -24,4 +24,9 @@ JOBS: tuple[PeriodicJob, ...] = (
         every=timedelta(minutes=10),
         task="ouendan.accounts.tasks.invitations_expire_task",
     ),
+    PeriodicJob(
+        name="accounts.prune_import_batches",
+        every=timedelta(hours=6),
+        task="ouendan.accounts.tasks.import_batches_prune_task",
+    ),
 )

@@ -153,6 +153,7 @@ LOGIN_FAILURE_LIMIT = env_int("OUENDAN_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_LOCKOUT_SECONDS = env_int("OUENDAN_LOGIN_LOCKOUT_SECONDS", 15 * 60, minimum=1)
 INVITATION_TTL_DAYS = env_int("OUENDAN_INVITATION_TTL_DAYS", 7, minimum=1)
 API_TOKEN_TTL_DAYS = env_int("OUENDAN_API_TOKEN_TTL_DAYS", 30, minimum=1)
+IMPORT_RETENTION_DAYS = env_int("OUENDAN_IMPORT_RETENTION_DAYS", 30, minimum=1)
 
 # --- Sessions, CSRF and security headers ---------------------------------------------------------
 SECURE = not RELAXED and env_bool("OUENDAN_HTTPS", True)

@@ -106,7 +106,7 @@ def test_revoke_and_resend(api, admin_actor):
     revoked = api.post(f"/api/v1/invitations/{invitation.pk}/revoke")
     assert revoked.status_code == 200 and revoked.json()["status"] == "revoked"
     assert_error(
-        api.post(f"/api/v1/invitations/{invitation.pk}/resend"), 400, "invitation_not_pending"
+        api.post(f"/api/v1/invitations/{invitation.pk}/resend"), 409, "invitation_not_pending"
     )
 
 
@@ -120,7 +120,7 @@ def test_errors_use_the_one_schema(api, org, advocate, other_admin):
         api.post(
             "/api/v1/invitations", {"email": advocate.user.email}, content_type="application/json"
         ),
-        400,
+        409,
         "already_member",
     )
     assert error["fields"] == {"email": ["Already a member."]}

@@ -678,3 +678,23 @@ def test_no_welcome_unless_asked(admin_actor, settings, django_capture_on_commit
     with django_capture_on_commit_callbacks(execute=True):
         import_batch_apply(actor=admin_actor, batch_id=batch.pk)
     assert mail.outbox == []
+
+
+def test_old_import_files_are_forgotten(admin_actor, settings):
+    from datetime import timedelta
+
+    from ouendan.accounts.services.imports import import_batches_prune
+    from ouendan.accounts.tasks import import_batches_prune_task
+
+    settings.IMPORT_RETENTION_DAYS = 30
+    rows = [HEADER, ["keep@example.com", "", "保持 太郎", "", "", ""]]
+    old = import_batch_create(
+        actor=admin_actor, file=io.BytesIO(csv_bytes(rows)), file_name="old.csv"
+    )
+    fresh = import_batch_create(
+        actor=admin_actor, file=io.BytesIO(csv_bytes(rows)), file_name="new.csv"
+    )
+    ImportBatch.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=31))
+    assert import_batches_prune(now=timezone.now()) == 1
+    assert list(ImportBatch.objects.values_list("pk", flat=True)) == [fresh.pk]
+    assert import_batches_prune_task.enqueue() is not None

@@ -1,4 +1,4 @@
-"""Background work of the accounts app: invitation and welcome e-mails, expiry of invitations.
+"""Background work of the accounts app: invitation and welcome e-mails, expiry and retention.
 
 Tasks take ids (and, for the e-mail, the Fernet-encrypted token), call one service, and can run
 twice without harm.
@@ -12,7 +12,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from ouendan.accounts import crypto
-from ouendan.accounts.services.imports import import_welcome_send
+from ouendan.accounts.services.imports import import_batches_prune, import_welcome_send
 from ouendan.accounts.services.invitations import invitation_email_send, invitations_expire
 
 logger = logging.getLogger(__name__)
@@ -42,3 +42,9 @@ def invitations_expire_task() -> int:
 def import_welcome_emails_task(batch_id: int) -> int:
     """Tell the people an import added how to sign in (once per batch)."""
     return import_welcome_send(batch_id=batch_id)
+
+
+@task()
+def import_batches_prune_task() -> int:
+    """Periodic: forget import files older than ``OUENDAN_IMPORT_RETENTION_DAYS``."""
+    return import_batches_prune(now=timezone.now())

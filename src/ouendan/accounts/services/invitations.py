@@ -28,10 +28,10 @@ from ouendan.accounts.permissions import Action, Actor, require, system_actor
 from ouendan.accounts.roles import Role
 from ouendan.accounts.services.people import (
     PersonData,
-    _check_role_change,
     normalize_email,
     parse_roles,
     person_create,
+    roles_check_grantable,
 )
 from ouendan.core.errors import Conflict, DomainError, NotFound
 
@@ -107,7 +107,7 @@ def invitation_create(
             fields={"full_name": [_("Too long.")]},
         )
     role_set = parse_roles(roles) or {Role.ADVOCATE}
-    _check_role_change(actor, role_set)
+    roles_check_grantable(actor, role_set)
     department = None
     if department_id is not None:
         department = Department.objects.filter(

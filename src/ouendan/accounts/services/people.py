@@ -137,7 +137,7 @@ def _lock_organization(actor: Actor) -> None:
     Organization.objects.select_for_update().filter(pk=actor.organization.pk).first()
 
 
-def _check_role_change(actor: Actor, roles: set[Role]) -> None:
+def roles_check_grantable(actor: Actor, roles: set[Role]) -> None:
     if roles and roles != {Role.ADVOCATE} and not can(actor, Action.ROLES_ASSIGN):
         raise DomainError(
             _("Only an organization admin can give roles other than advocate."),
@@ -159,7 +159,7 @@ def person_create(
     require(actor, Action.PEOPLE_MANAGE)
     email = normalize_email(email)
     role_set = parse_roles(roles)
-    _check_role_change(actor, role_set)
+    roles_check_grantable(actor, role_set)
     fields = _resolve_placement(actor, data)
     if not fields.get("full_name"):
         raise DomainError(

@@ -17,6 +17,7 @@ import csv
 import io
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import IO, Any
 
 from django.conf import settings
@@ -55,6 +56,7 @@ __all__ = [
     "import_batch_cancel",
     "import_batch_create",
     "import_batch_report",
+    "import_batches_prune",
     "import_template_csv",
     "import_welcome_send",
     "row_message",
@@ -379,3 +381,11 @@ def import_template_csv(*, language: str) -> bytes:
     writer.writerow(header)
     writer.writerows(examples)
     return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
+
+
+def import_batches_prune(*, now: datetime) -> int:
+    """Delete uploaded files' parsed rows (names, e-mails) once they are older than the retention
+    period; the audit log keeps what each applied import changed."""
+    cutoff = now - timedelta(days=settings.IMPORT_RETENTION_DAYS)
+    deleted, _ = ImportBatch.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
