@@ -1,16 +1,19 @@
 """Which server runs Ouendan's web process? Measure them on the same Django pages, in one run.
 
-Starts each candidate on 127.0.0.1 (one worker process each, one after the other), sends a
-bounded number of keep-alive GET requests from an asyncio load generator in this process, and
-prints requests per second with the ratio to the baseline (uvicorn) measured in the same run.
+Starts every candidate on its own port of 127.0.0.1 (one worker process each), then, round after
+round, sends each in turn a bounded number of keep-alive GET requests from an asyncio load
+generator in this process, and
+prints requests per second and server CPU time per request, with ratios to the baseline (uvicorn)
+measured in the same run.
 
     .venv/bin/python benchmarks/server_choice.py            # under a minute on 2 cores
-    .venv/bin/python benchmarks/server_choice.py --requests 1000 --seconds 2   # quicker
+    .venv/bin/python benchmarks/server_choice.py --rounds 1   # quicker
 
 Candidates:
 - granian ASGI exactly as ``manage.py serve web`` starts it (``serve.granian_argv``);
 - granian ASGI with ``--loop uvloop`` instead of asyncio (only when uvloop is installed);
 - uvicorn with httptools and uvloop (``pip install uvicorn httptools uvloop``; dev dependencies);
+- on the ``/r/`` hot-path shape (a bare ASGI app answering 302, no Django): the ASGI servers alone;
 - granian WSGI, for reference only: sync Django without ASGI's thread hop (the redirect app in
   front of Django needs ASGI, so this is not a candidate).
 """
@@ -30,7 +33,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,7 +40,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 PAGES = ("/healthz", "/accounts/login/")
+HOT_PATH = "/r/demo"  # served by ``redirect_app``, no Django
 _CONTENT_LENGTH = re.compile(rb"\r\ncontent-length:\s*(\d+)", re.IGNORECASE)
+
+
+async def redirect_app(scope: dict, receive: object, send: object) -> None:
+    """The shape of the ``/r/<code>`` hot path: a bare ASGI app answering a cached 302."""
+    if scope["type"] != "http":
+        return
+    await send(  # type: ignore[operator]
+        {
+            "type": "http.response.start",
+            "status": 302,
+            "headers": [(b"location", b"https://example.com/"), (b"content-length", b"0")],
+        }
+    )
+    await send({"type": "http.response.body", "body": b""})  # type: ignore[operator]
 
 
 @dataclass
@@ -102,17 +119,15 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_ready(port: int, proc: subprocess.Popen[bytes], timeout: float = 30) -> None:
+def wait_ready(port: int, proc: subprocess.Popen[bytes], path: str, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"server exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
+        with contextlib.suppress(OSError):
+            if asyncio.run(load(port, path, requests=1, seconds=2, connections=1)).requests:
+                return
+        time.sleep(0.2)
     raise RuntimeError("server did not become ready")
 
 
@@ -126,10 +141,39 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
             proc.wait(timeout=10)
 
 
-def candidates(port: int) -> list[tuple[str, list[str]]]:
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu_seconds(root: int) -> float:
+    """User + system CPU of a process and its live descendants (granian forks its workers)."""
+    stats: dict[int, tuple[int, float]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        stats[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / _TICK)
+    members, total = {root}, 0.0
+    changed = True
+    while changed:
+        changed = False
+        for pid, (ppid, _cpu) in stats.items():
+            if ppid in members and pid not in members:
+                members.add(pid)
+                changed = True
+    for pid in members:
+        total += stats.get(pid, (0, 0.0))[1]
+    return total
+
+
+def candidates(*, hot_path: bool) -> list[tuple[str, list[str]]]:
+    """Command lines with port 0 (replaced at start): Django, or the bare hot-path app."""
     from ouendan.core.management.commands.serve import granian_argv
 
-    shipped = granian_argv(host="127.0.0.1", port=port, workers=1)
+    app = "server_choice:redirect_app" if hot_path else "ouendan.asgi:application"
+    shipped = [*granian_argv(host="127.0.0.1", port=0, workers=1)[:-1], app]
     servers = [("granian asgi (shipped)", shipped)]
     if importlib.util.find_spec("uvloop"):
         with_uvloop = list(shipped)
@@ -139,22 +183,36 @@ def candidates(port: int) -> list[tuple[str, list[str]]]:
         servers.append(
             (
                 "uvicorn asgi (baseline)",
-                [sys.executable, "-m", "uvicorn", "ouendan.asgi:application", "--host",
-                 "127.0.0.1", "--port", str(port), "--workers", "1", "--lifespan", "off",
-                 "--no-access-log", "--log-level", "warning"],
+                [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", "0",
+                 "--workers", "1", "--lifespan", "off", "--no-access-log", "--log-level",
+                 "warning"],
             )
         )  # fmt: skip
-    wsgi = [a for a in shipped if a != "--no-ws"]
-    wsgi[wsgi.index("--interface") + 1] = "wsgi"
-    wsgi[-1] = "ouendan.wsgi:application"
-    servers.append(("granian wsgi (reference)", wsgi))
+    if not hot_path:
+        wsgi = [a for a in shipped if a != "--no-ws"]
+        loop_at = wsgi.index("--loop")
+        del wsgi[loop_at : loop_at + 2]
+        wsgi[wsgi.index("--interface") + 1] = "wsgi"
+        wsgi[-1] = "ouendan.wsgi:application"
+        servers.append(("granian wsgi (reference)", wsgi))
     return servers
 
 
+@dataclass
+class Total:
+    requests: int = 0
+    seconds: float = 0.0
+    cpu: float = 0.0
+    rates: list[float] = field(default_factory=list)
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+
+
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--requests", type=int, default=1500, help="per page and server")
-    parser.add_argument("--seconds", type=float, default=3.0, help="time limit per measurement")
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=3, help="each server measured once a round")
+    parser.add_argument("--requests", type=int, default=600, help="per page, server and round")
+    parser.add_argument("--seconds", type=float, default=1.5, help="time limit per measurement")
     parser.add_argument("--connections", type=int, default=16)
     args = parser.parse_args()
 
@@ -162,7 +220,7 @@ def main() -> int:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OUENDAN_", "DATABASE_"))}
     env.pop("REDIS_URL", None)
     env.update(
-        PYTHONPATH=str(ROOT / "src"),
+        PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(ROOT / "benchmarks")]),
         DJANGO_SETTINGS_MODULE="ouendan.settings",
         OUENDAN_DEMO="1",
         OUENDAN_TESTING="0",
@@ -177,46 +235,70 @@ def main() -> int:
     subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, timeout=120)
     subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], env=env, check=True, timeout=120)
 
-    results: dict[tuple[str, str], Result] = {}
     started = time.monotonic()
-    for name, argv in candidates(port := free_port()):
-        proc = subprocess.Popen(argv, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
-        try:
-            wait_ready(port, proc)
-            for page in PAGES:
+    servers: list[tuple[str, tuple[str, ...], int, subprocess.Popen[bytes]]] = []
+    totals: dict[tuple[str, str], Total] = {}
+    try:
+        # All candidates run side by side and are measured in turn, round after round, so a
+        # burst of load from elsewhere on the machine hits all of them alike.
+        for hot_path, pages in ((False, PAGES), (True, (HOT_PATH,))):
+            for name, argv in candidates(hot_path=hot_path):
+                port = free_port()
+                argv = [str(port) if a == "0" and argv[i - 1] == "--port" else a
+                        for i, a in enumerate(argv)]  # fmt: skip
+                proc = subprocess.Popen(argv, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
+                servers.append((name, pages, port, proc))
+        for _name, pages, port, proc in servers:
+            wait_ready(port, proc, pages[0])
+            for page in pages:
                 asyncio.run(load(port, page, requests=100, seconds=2, connections=4))  # warm-up
-                results[(name, page)] = asyncio.run(
-                    load(
-                        port,
-                        page,
-                        requests=args.requests,
-                        seconds=args.seconds,
-                        connections=args.connections,
-                    )
-                )
-        finally:
+        for _round in range(args.rounds):
+            for name, pages, port, proc in servers:
+                for page in pages:
+                    cpu_before = tree_cpu_seconds(proc.pid)
+                    # The hot path is ~50x cheaper: more requests, so CPU ticks (10 ms) add up.
+                    budget = args.requests * (25 if page == HOT_PATH else 1)
+                    result = asyncio.run(
+                        load(port, page, requests=budget, seconds=args.seconds,
+                             connections=args.connections)
+                    )  # fmt: skip
+                    total = totals.setdefault((name, page), Total())
+                    total.cpu += tree_cpu_seconds(proc.pid) - cpu_before
+                    total.requests += result.requests
+                    total.seconds += result.seconds
+                    total.rates.append(result.rate)
+                    total.latencies.extend(result.latencies)
+                    total.errors += sum(n for code, n in result.statuses.items() if code >= 400)
+    finally:
+        for _name, _pages, _port, proc in servers:
             stop(proc)
 
-    baseline_name = next((n for n, _ in results if "baseline" in n), "granian asgi (shipped)")
-    print(f"\n{'page':<18} {'server':<26} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7}  vs baseline")
-    for page in PAGES:
-        base = results[(baseline_name, page)].rate
-        for (name, p), result in results.items():
-            if p != page:
-                continue
-            bad = sum(n for status, n in result.statuses.items() if status >= 400)
-            note = f"  ({bad} non-2xx/3xx)" if bad else ""
-            print(
-                f"{page:<18} {name:<26} {result.rate:>8.0f} {result.percentile(0.5):>7.1f} "
-                f"{result.percentile(0.99):>7.1f}  {result.rate / base:>5.2f}×{note}"
-            )
-    cpu = os.cpu_count()
+    baseline = next((n for n, *_rest in servers if "baseline" in n), servers[0][0])
     print(
-        f"\n{len(results)} measurements, ≤{args.requests} requests or ≤{args.seconds:g} s each, "
-        f"{args.connections} connections, 1 server worker, {cpu} CPUs; "
-        f"total {time.monotonic() - started:.0f} s. "
-        f"Python {sys.version.split()[0]}; latency mean of last run "
-        f"{statistics.fmean(result.latencies) * 1000:.1f} ms."
+        f"\n{'page':<17} {'server':<25} {'req/s':>6} {'ratio':>6} {'CPU ms/req':>10} "
+        f"{'ratio':>6} {'p50 ms':>7} {'p99 ms':>7}"
+    )
+    for page in (*PAGES, HOT_PATH):
+        base = totals[(baseline, page)]
+        base_rate, base_cpu = statistics.median(base.rates), base.cpu / base.requests
+        for name, pages, _port, _proc in servers:
+            if page not in pages:
+                continue
+            t = totals[(name, page)]
+            rate, cpu = statistics.median(t.rates), t.cpu / t.requests
+            lat = sorted(t.latencies)
+            p50, p99 = lat[len(lat) // 2] * 1000, lat[int(len(lat) * 0.99)] * 1000
+            note = f"  ({t.errors} errors)" if t.errors else ""
+            print(
+                f"{page:<17} {name:<25} {rate:>6.0f} {rate / base_rate:>5.2f}× "
+                f"{cpu * 1000:>10.2f} {cpu / base_cpu:>5.2f}× {p50:>7.1f} {p99:>7.1f}{note}"
+            )
+    print(
+        f"\nreq/s: median of {args.rounds} rounds; CPU ms/req: the server's own CPU time (all its "
+        f"processes) per request, which load from elsewhere on the machine disturbs far less. "
+        f"Ratios are to {baseline}. ≤{args.requests} requests or ≤{args.seconds:g} s per "
+        f"measurement, {args.connections} connections, 1 server worker, {os.cpu_count()} CPUs, "
+        f"Python {sys.version.split()[0]}; total {time.monotonic() - started:.0f} s."
     )
     return 0
 
