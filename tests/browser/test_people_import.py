@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from ouendan.accounts.models import Membership
+from ouendan.accounts.models import Membership, Organization
 from ouendan.accounts.roles import Role
 from tests.browser.conftest import person, screenshot
 from tests.factories import DepartmentFactory, LocationFactory, make_person
@@ -23,20 +23,37 @@ CSV = (
 
 
 def test_a_csv_is_previewed_applied_and_its_people_are_in_the_directory(
-    page: Page, admin: Membership
+    page: Page, org: Organization
 ):
-    org = admin.organization
+    # Fixed names and addresses: the screenshots stay the same from run to run.
+    admin = make_person(
+        org,
+        roles=[Role.ORG_ADMIN],
+        full_name="管理 花子",
+        full_name_kana="カンリ ハナコ",
+        user__email="hanako.kanri@mirai.example",
+    )
     sales = DepartmentFactory(organization=org, name="営業部")
     development = DepartmentFactory(organization=org, name="開発部")
     tokyo = LocationFactory(organization=org, name="東京本社")
-    make_person(org, full_name="佐藤 美咲", full_name_kana="サトウ ミサキ", department=sales)
+    make_person(
+        org,
+        full_name="佐藤 美咲",
+        full_name_kana="サトウ ミサキ",
+        user__email="misaki.sato@mirai.example",
+        employee_number="M-0012",
+        department=sales,
+    )
     make_person(
         org,
         roles=[Role.CURATOR],
         full_name="鈴木 健太",
         full_name_kana="スズキ ケンタ",
+        user__email="kenta.suzuki@mirai.example",
+        employee_number="M-0031",
         department=development,
         location=tokyo,
+        title="広報",
     )
     person(admin).sign_in(page)
 
