@@ -3,9 +3,10 @@
 The walk reads Django's resolver (pages, the ninja API under ``/api/v1/``, every app added
 later), so a new route is tested the day it lands. For each route the path parameters are filled
 with objects of organization A; organization B's admin then calls it (session, and for the API
-also B's admin token) with every method, and must get 403, 404 or 405. Routes without parameters
-(lists, forms) may answer, but nothing of A may appear in what they return. After each route,
-A's rows must be exactly as before, and no row anywhere may point at another organization's row.
+also B's admin token) with every method (GET also with A's ids in the query, and as htmx), and
+must get 403, 404 or 405. Routes without parameters (lists, forms) may answer, but nothing of A
+may appear in what they return. After each route, A's rows must be exactly as before, and no row
+anywhere may point at another organization's row.
 
 A route whose parameters the walker cannot fill fails here: teach ``PARAM_MODELS`` (or the
 segment map) which model the parameter names, or add the route to ``PUBLIC_ROUTES`` with a
@@ -103,7 +104,9 @@ SEGMENT_MODELS: dict[str, str] = {
     "batches": "accounts.ImportBatch",
 }
 
-METHODS = ("get", "post", "put", "patch", "delete")
+# Each route is called these ways. "?A" adds query parameters naming A's rows (filters, ids);
+# "htmx" asks for the partial a page returns to htmx.
+PROBES = ("GET", "GET ?A", "GET htmx ?A", "POST", "PUT", "PATCH", "DELETE")
 DENIED = {403, 404}
 NOT_ALLOWED = 405
 FK_TYPES = (models.ForeignKey, models.OneToOneField)
@@ -566,15 +569,16 @@ class Answer:
     text: str
 
 
-def call(client: Client, route: Route, method: str, url: str, a: TenantA) -> Answer:
-    if route.is_api:
-        if method == "get":
-            response = client.get(url)
-        else:
-            body = json.dumps(api_body(route, method, a))
-            response = getattr(client, method)(url, body, content_type="application/json")
-    elif method == "get":
-        response = client.get(url, {k: v for k, v in a_reference_fields(a).items() if k != "ids"})
+def call(client: Client, route: Route, probe: str, url: str, a: TenantA) -> Answer:
+    method = probe.split()[0].lower()
+    references = {k: v for k, v in a_reference_fields(a).items() if k != "ids"}
+    if method == "get":
+        query = references if probe.endswith("?A") else {}
+        headers = {"HX-Request": "true"} if "htmx" in probe else {}
+        response = client.get(url, query, headers=headers)
+    elif route.is_api:
+        body = json.dumps(api_body(route, method, a))
+        response = getattr(client, method)(url, body, content_type="application/json")
     elif method == "post":
         response = client.post(url, a_reference_fields(a))
     else:
@@ -582,7 +586,7 @@ def call(client: Client, route: Route, method: str, url: str, a: TenantA) -> Ans
         response = getattr(client, method)(url, body, content_type="application/json")
     content = b"" if getattr(response, "streaming", False) else response.content
     return Answer(
-        method.upper(),
+        probe,
         url,
         response.status_code,
         response.get("Location", ""),
@@ -667,8 +671,10 @@ def isolation_problems(route: Route, a: TenantA, b: TenantB) -> list[str]:
         return [str(exc)]
     for label, client in callers(route, b).items():
         reached = False
-        for url, method in itertools.product(urls, METHODS):
-            answer = call(client, route, method, url, a)
+        probes = [p for p in PROBES if not (route.is_api and "htmx" in p)]
+        for url, probe in itertools.product(urls, probes):
+            answer = call(client, route, probe, url, a)
+            method = probe.split()[0].lower()
             where = f"{label}: {answer.method} {answer.url} → {answer.status}"
             if answer.status >= 500:
                 problems.append(f"{where} (server error)")
