@@ -38,6 +38,16 @@ def _clear_cache() -> None:
 
 
 @pytest.fixture
+def immediate_tasks(settings: object) -> None:
+    """Run enqueued tasks at once, in the test's transaction. Changing ``TASKS`` fires
+    ``setting_changed``, on which django_tasks drops its cached backends; pytest-django puts the
+    database backend back after the test."""
+    settings.TASKS = {  # type: ignore[attr-defined]
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+    }
+
+
+@pytest.fixture
 def org(db: None) -> Organization:
     return OrganizationFactory(name="株式会社みらい製作所", slug="mirai")
 

@@ -58,8 +58,9 @@ def assert_error(response, status: int, code: str) -> dict:
 # --- Invitations ---------------------------------------------------------------------------------
 
 
-def test_create_lists_and_sends(api, org, settings, django_capture_on_commit_callbacks):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+def test_create_lists_and_sends(
+    immediate_tasks, api, org, settings, django_capture_on_commit_callbacks
+):
     dept = DepartmentFactory(organization=org)
     with django_capture_on_commit_callbacks(execute=True):
         response = api.post(

@@ -642,13 +642,12 @@ def test_recent_batches_are_listed(admin_client, admin_actor):
 
 
 def test_new_people_can_be_told_how_to_sign_in_once_in_their_language(
-    admin_actor, other_admin, settings, django_capture_on_commit_callbacks
+    immediate_tasks, admin_actor, other_admin, settings, django_capture_on_commit_callbacks
 ):
     from django.core import mail
 
     from ouendan.accounts.services.imports import import_welcome_send
 
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     data = csv_bytes(
         [
             ["email", "full_name", "language"],
@@ -670,10 +669,11 @@ def test_new_people_can_be_told_how_to_sign_in_once_in_their_language(
     assert ImportBatch.objects.get(pk=batch.pk).summary["welcomed"] == 2
 
 
-def test_no_welcome_unless_asked(admin_actor, settings, django_capture_on_commit_callbacks):
+def test_no_welcome_unless_asked(
+    immediate_tasks, admin_actor, settings, django_capture_on_commit_callbacks
+):
     from django.core import mail
 
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     batch = upload(admin_actor, csv_bytes([["email", "full_name"], ["a@example.com", "安藤"]]))
     with django_capture_on_commit_callbacks(execute=True):
         import_batch_apply(actor=admin_actor, batch_id=batch.pk)

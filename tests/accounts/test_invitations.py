@@ -35,14 +35,6 @@ PASSWORD = "kagayaku-mirai-2026"
 
 
 @pytest.fixture
-def immediate_tasks(settings):
-    """Run enqueued tasks at once. Changing ``TASKS`` fires ``setting_changed``, on which
-    django_tasks drops its cached backends, so the next enqueue uses this backend (and the
-    database backend again after the test, when pytest-django restores the setting)."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-
-
-@pytest.fixture
 def program_manager(org) -> Membership:
     return make_person(org, roles=[Role.PROGRAM_MANAGER], full_name="広報 次郎")
 

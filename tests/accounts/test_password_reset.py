@@ -14,6 +14,15 @@ from ouendan.accounts.services import security
 from tests.conftest import signed_in
 from tests.factories import PASSWORD
 
+# The mail is sent by a task after commit: run these tests in autocommit with tasks run at once.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _tasks_at_once(immediate_tasks: None) -> None:
+    pass
+
+
 REQUEST = "/accounts/password-reset/"
 SENT = "/accounts/password-reset/sent/"
 NEW = "a-brand-new-passphrase-2026"

@@ -14,6 +14,7 @@ from django_tasks import task
 from ouendan.accounts import crypto
 from ouendan.accounts.services.imports import import_batches_prune, import_welcome_send
 from ouendan.accounts.services.invitations import invitation_email_send, invitations_expire
+from ouendan.accounts.services.security import password_reset_email_send
 
 logger = logging.getLogger(__name__)
 
@@ -48,3 +49,14 @@ def import_welcome_emails_task(batch_id: int) -> int:
 def import_batches_prune_task() -> int:
     """Periodic: forget import files older than ``OUENDAN_IMPORT_RETENTION_DAYS``."""
     return import_batches_prune(now=timezone.now())
+
+
+@task()
+def password_reset_email_task(sealed_email: str) -> bool:
+    """Send a password-reset link if the (encrypted) address has an account."""
+    try:
+        email = crypto.decrypt(sealed_email)
+    except ValueError:
+        logger.warning("password reset e-mail skipped: address cannot be decrypted")
+        return False
+    return password_reset_email_send(email=email)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import math
 import secrets
-import smtplib
 import uuid
 from collections import deque
 from collections.abc import Iterable, Sequence
@@ -544,11 +543,14 @@ def _user_language(user: User, memberships: Sequence[Membership]) -> str:
 
 
 def password_reset_request(*, email: str, client: str) -> None:
-    """E-mail a reset link if the address belongs to an active account; silent either way.
+    """Queue a reset link for the address; silent whether or not it belongs to an account.
 
-    At most ``PASSWORD_RESET_PER_EMAIL`` mails per address per hour; a client asking too often is
-    told to wait (that reveals nothing about accounts).
+    The account is looked up and the mail sent by a task, so the answer takes the same time
+    either way. At most ``PASSWORD_RESET_PER_EMAIL`` mails per address per hour; a client asking
+    too often is told to wait (that reveals nothing about accounts).
     """
+    from ouendan.accounts.tasks import password_reset_email_task
+
     if _throttle_hit(f"pwreset:client:{client}", PASSWORD_RESET_PER_CLIENT, PASSWORD_RESET_WINDOW):
         raise DomainError(
             _("Too many reset requests were sent from your network. Try again in an hour."),
@@ -558,9 +560,16 @@ def password_reset_request(*, email: str, client: str) -> None:
     key = f"pwreset:email:{crypto.secret_hash(email)}"
     if _throttle_hit(key, PASSWORD_RESET_PER_EMAIL, PASSWORD_RESET_WINDOW):
         return
+    # The address is personal data: the task queue only ever holds it encrypted.
+    sealed = crypto.encrypt(email)
+    transaction.on_commit(lambda: password_reset_email_task.enqueue(sealed))
+
+
+def password_reset_email_send(*, email: str) -> bool:
+    """E-mail a reset link to an active account with this address; False when there is none."""
     user = User.objects.filter(email__iexact=email, is_active=True).first()
     if user is None:
-        return
+        return False
     memberships = _active_memberships(user)
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = password_reset_tokens.make_token(user)
@@ -578,11 +587,9 @@ def password_reset_request(*, email: str, client: str) -> None:
             "%(link)s\n\n"
             "If you did not ask for this, ignore this e-mail: your password stays as it is.\n"
         ) % {"email": user.email, "hours": hours, "link": link}
-    try:
-        send_mail(subject, body, None, [user.email])
-    except (OSError, smtplib.SMTPException):
-        # The page must answer the same whether or not a mail was due; the log tells the admin.
-        logger.exception("password reset e-mail could not be sent", extra={"user_id": user.pk})
+    # SMTP failures propagate: the worker records the task as failed and the log tells the admin.
+    send_mail(subject, body, None, [user.email])
+    return True
 
 
 def password_reset_user(*, uidb64: str, token: str) -> User | None:
