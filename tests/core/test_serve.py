@@ -7,6 +7,7 @@ import os
 import re
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -17,6 +18,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django_tasks_db.models import DBTaskResult
+
+from ouendan.schedule import JOBS
 
 ROOT = Path(__file__).resolve().parents[2]
 STATIC_SOURCE = ROOT / "src" / "ouendan" / "core" / "static" / "ouendan" / "app.css"
@@ -186,6 +190,21 @@ def test_scheduler_process_stops_gracefully_on_sigterm_and_sigint(tmp_path, runn
         assert "scheduler.stopped" in scheduler.output
 
 
+def wait_task_successful(database: Path, task_path: str, timeout: float = 30) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.closing(sqlite3.connect(database, timeout=5)) as db:
+            row = db.execute(
+                f"SELECT count(*) FROM {DBTaskResult._meta.db_table}"  # noqa: S608
+                " WHERE task_path = ? AND status = 'SUCCESSFUL'",
+                [task_path],
+            ).fetchone()
+        if row[0]:
+            return True
+        time.sleep(0.3)
+    return False
+
+
 def _children(supervisor: Running) -> dict[str, int]:
     supervisor.wait_for(r"scheduler\s+pid \d+")
     return {
@@ -206,6 +225,8 @@ def test_all_runs_three_processes_and_ctrl_c_stops_every_one(tmp_path, running):
     assert set(children) == {"web", "worker", "scheduler"}
     supervisor.wait_for(rf"Ready: http://127\.0\.0\.1:{port}/")
     assert all(alive(pid) for pid in children.values())
+    # The three work together: the scheduler enqueued the periodic jobs, the worker ran them.
+    assert wait_task_successful(tmp_path / "ouendan.sqlite3", JOBS[0].task)
 
     supervisor.proc.send_signal(signal.SIGINT)  # what Ctrl-C in the terminal delivers
     assert supervisor.proc.wait(timeout=30) == 0
