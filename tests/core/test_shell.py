@@ -101,3 +101,14 @@ def test_only_the_deepest_matching_link_is_current(admin):
     }
     assert links[reverse("accounts:departments")] is True
     assert links[reverse("accounts:settings")] is False
+
+
+def test_the_api_docs_page_has_the_same_content_security_policy(client, db):
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("method", ["put", "patch", "delete"])
+def test_home_only_answers_reads(advocate, method):
+    assert getattr(signed_in(advocate), method)("/").status_code == 405

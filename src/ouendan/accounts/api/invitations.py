@@ -182,7 +182,7 @@ def _preview_out(batch: ImportBatch) -> dict[str, object]:
 
 @router.get(
     "/invitations",
-    response={200: Page[InvitationOut], 400: ErrorOut, 403: ErrorOut},
+    response={200: Page[InvitationOut], 400: ErrorOut, 401: ErrorOut, 403: ErrorOut},
     summary="List invitations",
     description="Newest first. `status` keeps only `pending`, `accepted`, `revoked` or `expired` "
     "ones. People admins (org admin, program manager) only.",
@@ -198,7 +198,14 @@ def invitations_list(request: HttpRequest, status: InvitationStatus | None = Non
 
 @router.post(
     "/invitations",
-    response={201: InvitationOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response={
+        201: InvitationOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+    },
     summary="Invite someone by e-mail",
     description="Sends the invitation e-mail (in the organization's language) with a single-use "
     "link valid for `OUENDAN_INVITATION_TTL_DAYS` days. Inviting an address that already has a "
@@ -221,7 +228,14 @@ def invitations_create(request: HttpRequest, payload: InvitationIn) -> Status[di
 
 @router.post(
     "/invitations/{invitation_id}/revoke",
-    response={200: InvitationOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response={
+        200: InvitationOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+    },
     summary="Revoke an invitation",
     description="Its link stops working at once. Revoking twice is harmless; an accepted or "
     "expired invitation answers `400 invitation_not_pending`.",
@@ -232,7 +246,14 @@ def invitations_revoke(request: HttpRequest, invitation_id: int) -> dict:
 
 @router.post(
     "/invitations/{invitation_id}/resend",
-    response={200: InvitationOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response={
+        200: InvitationOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+    },
     summary="Send an invitation again",
     description="A pending or expired invitation gets a new link and a new expiry and is e-mailed "
     "again; the earlier link stops working. Accepted or revoked ones answer "
@@ -248,7 +269,7 @@ def invitations_resend(request: HttpRequest, invitation_id: int) -> dict:
 
 @router.post(
     "/people/import",
-    response={201: ImportPreviewOut, 400: ErrorOut, 403: ErrorOut},
+    response={201: ImportPreviewOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut},
     summary="Upload a CSV of employees for preview",
     description="Multipart upload (`file`, and `create_missing` to create unknown departments and "
     "locations). Nothing about people changes yet: the answer is the preview — what each row "
@@ -284,7 +305,14 @@ def people_import_get(request: HttpRequest, batch_id: int) -> dict:
 
 @router.post(
     "/people/import/{batch_id}/apply",
-    response={200: ImportPreviewOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response={
+        200: ImportPreviewOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+    },
     summary="Apply an uploaded CSV",
     description="Writes every row in one transaction. The rows are checked again against the "
     "directory as it is now; with any problem nothing is written and the answer is "
