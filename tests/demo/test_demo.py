@@ -293,3 +293,13 @@ def test_demo_reset_never_touches_a_server_database(tmp_path):
     result = manage(env, "demo_reset", "--yes", "--force")
     assert result.returncode != 0
     assert "SQLite" in result.stderr
+
+
+@pytest.mark.parametrize("email", [*SIGN_INS, "admin@other.example"])
+def test_each_sign_in_signs_in_through_the_sign_in_page(seeded, client, email):
+    response = client.post("/accounts/login/", {"email": email, "password": PASSWORD})
+    assert response.status_code == 302, response.content[:500]
+    assert "/accounts/login" not in response["Location"]
+    home = client.get("/")
+    assert home.status_code == 200  # demo accounts are not sent to a two-factor set-up
+    assert Membership.objects.get(user__email=email).full_name in home.content.decode()

@@ -163,6 +163,12 @@ class Supervisor:
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
         if self.stop_signal is None:
             self.stop_signal = signum
+            return
+        # A second Ctrl-C while the children stop gracefully: do not make the person wait.
+        for child in self.children.values():
+            if child.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(child.pid, signal.SIGKILL)
 
     def _start(self, name: str) -> subprocess.Popen[bytes]:
         argv = [sys.executable, "-m", "django", "serve", name]
