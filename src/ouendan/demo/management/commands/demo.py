@@ -62,7 +62,7 @@ class Command(BaseCommand):
 
     def print_sign_ins(self) -> None:
         host, port = web_address()
-        rows = [[_("e-mail"), _("role"), _("name"), _("department"), _("organization")]]
+        rows = [[_("E-mail"), _("Role"), _("full name"), _("department"), _("organization")]]
         rows += [
             [r.email, ", ".join(r.roles), r.full_name, r.department, r.organization]
             for r in demo_sign_ins()
