@@ -56,7 +56,7 @@ def _send_after_commit(invitation: Invitation, token: str) -> None:
 def _invitation(actor: Actor, invitation_id: int, *, lock: bool = False) -> Invitation:
     invitations = Invitation.objects.filter(organization=actor.organization, pk=invitation_id)
     if lock:
-        invitations = invitations.select_for_update()
+        invitations = invitations.select_for_update(of=("self",))
     invitation = invitations.first()
     if invitation is None:
         raise NotFound(_("That invitation does not exist."))
@@ -132,7 +132,7 @@ def invitation_create(
         with transaction.atomic():
             _refuse_members(actor, email)
             invitation = (
-                Invitation.objects.select_for_update()
+                Invitation.objects.select_for_update(of=("self",))
                 .filter(
                     organization=actor.organization,
                     email__iexact=email,
@@ -278,7 +278,7 @@ def invitation_accept(
     """
     with transaction.atomic():
         invitation = invitation_check(
-            Invitation.objects.select_for_update()
+            Invitation.objects.select_for_update(of=("self",))
             .select_related("organization", "invited_by")
             .filter(token_hash=crypto.secret_hash(token))
             .first()

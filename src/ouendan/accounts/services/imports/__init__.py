@@ -105,7 +105,7 @@ def import_batch_create(
 
 def _batch(actor: Actor, batch_id: int) -> ImportBatch:
     batch = (
-        ImportBatch.objects.select_for_update()
+        ImportBatch.objects.select_for_update(of=("self",))
         .filter(organization=actor.organization, pk=batch_id)
         .first()
     )
@@ -211,7 +211,7 @@ def import_welcome_send(*, batch_id: int) -> int:
     """
     with transaction.atomic():
         batch = (
-            ImportBatch.objects.select_for_update()
+            ImportBatch.objects.select_for_update(of=("self",))
             .select_related("organization")
             .filter(pk=batch_id, status=ImportBatch.Status.APPLIED)
             .first()
