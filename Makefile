@@ -36,7 +36,7 @@ messages: $(STAMP)
 
 # Regenerate the catalogs after changing strings (needs GNU gettext's xgettext).
 makemessages: $(STAMP)
-	cd src/ouendan && OUENDAN_DEMO=1 ../../$(BIN)/python ../../manage.py makemessages -l ja -l en --no-obsolete
+	cd src/ouendan && OUENDAN_DEMO=1 ../../$(BIN)/python ../../manage.py makemessages -l ja --no-obsolete
 
 # Migrate, seed once, print the sign-ins, then web + worker + scheduler until Ctrl-C.
 # `exec`: the demo supervisor receives Ctrl-C itself and stops its three children.
