@@ -63,7 +63,9 @@ def test_sign_in_returns_exactly_a_token_and_its_expiry(client, advocate, settin
     assert abs((expires - expected).total_seconds()) < 60
     token = ApiToken.objects.get()
     assert token.kind == "personal" and token.membership == advocate
-    assert token.scopes == ["read", "write"] and token.name.startswith(("API sign-in ", "APIログイン"))
+    assert token.scopes == ["read", "write"] and token.name.startswith(
+        ("API sign-in ", "APIログイン")
+    )
     me = bearer(body["token"]).get("/api/v1/me")
     assert me.status_code == 200 and me.json()["email"] == advocate.user.email
     assert AuditEvent.objects.filter(action="auth.signed_in", data__method="api").exists()
