@@ -152,7 +152,7 @@ def import_preview(request: HttpRequest, batch_id: int) -> HttpResponse:
     show = show if show in ACTIONS else ""
     rows, problems = import_batch_report(batch, language=_language(request), action=show)
     page = Paginator(rows, PREVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
-    summary: dict[str, Any] = batch.summary
+    summary: dict[str, Any] = {**dict.fromkeys(ACTIONS, 0), **batch.summary}
     return render(
         request,
         "accounts/imports/preview.html",
