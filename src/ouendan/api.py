@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+from ninja.renderers import JSONRenderer
 
 from ouendan.accounts.api import router as accounts_router
 from ouendan.accounts.api_auth import SessionAuth, TokenAuth
@@ -17,7 +18,15 @@ from ouendan.core.errors import Conflict, DomainError, NotFound
 
 logger = logging.getLogger("ouendan.api")
 
+
+class Utf8JSONRenderer(JSONRenderer):
+    """Japanese stays readable in responses (UTF-8) instead of ``\\uXXXX`` escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=Utf8JSONRenderer(),
     title="Ouendan API",
     version="1",
     description=(

@@ -112,3 +112,27 @@ def test_the_api_docs_page_has_the_same_content_security_policy(client, db):
 @pytest.mark.parametrize("method", ["put", "patch", "delete"])
 def test_home_only_answers_reads(advocate, method):
     assert getattr(signed_in(advocate), method)("/").status_code == 405
+
+
+def test_api_errors_keep_japanese_readable(client, db):
+    response = client.get("/api/v1/me", headers={"Accept-Language": "ja"})
+    assert response.status_code == 401
+    body = response.content.decode()
+    assert "\\u" not in body and "ログイン" in body
+    assert response.json()["error"]["code"] == "unauthenticated"
+
+
+def test_logs_are_json_lines_with_a_utc_timestamp(capsys):
+    import json
+    import logging
+    import logging.config
+
+    from django.conf import settings
+
+    logging.config.dictConfig(settings.LOGGING)
+    logging.getLogger("ouendan.test").info("hello", extra={"answer": 42})
+    line = capsys.readouterr().err.strip().splitlines()[-1]
+    record = json.loads(line)
+    assert record["message"] == "hello" and record["answer"] == 42
+    assert record["level"] == "INFO" and record["request_id"] == "-"
+    assert record["time"].endswith("+00:00")
