@@ -107,7 +107,7 @@ def departments(request: HttpRequest) -> HttpResponse:
             parents=department_choices(actor=actor),
             initial={"parent_id": request.GET.get("parent")},
         )
-    context = {"nodes": department_tree(actor=actor), "form": form, "can_manage": can_manage}
+    context = {"rows": department_tree(actor=actor), "form": form, "can_manage": can_manage}
     return render(request, "accounts/organization/departments.html", context)
 
 
