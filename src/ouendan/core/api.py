@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from django.db.models import QuerySet
@@ -29,6 +30,11 @@ class ErrorOut(Schema):
     error: ErrorBody
 
 
+def error_responses(*statuses: int) -> dict[int, type[ErrorOut]]:
+    """The error statuses an operation documents, for its ``response={...}``."""
+    return dict.fromkeys(statuses, ErrorOut)
+
+
 def error_payload(
     code: str, message: str, fields: dict[str, list[str]] | None = None
 ) -> dict[str, Any]:
@@ -43,8 +49,17 @@ class Page(Schema, Generic[T]):
     page_size: int
 
 
-def paginate(request: HttpRequest, queryset: QuerySet[Any], *, default_size: int = 50) -> dict:
-    """Slice a queryset by ``?page=`` and ``?page_size=`` (at most 200), returning a ``Page``."""
+def paginate(
+    request: HttpRequest,
+    queryset: QuerySet[Any],
+    *,
+    default_size: int = 50,
+    serialize: Callable[[Any], Any] | None = None,
+) -> dict:
+    """Slice a queryset by ``?page=`` and ``?page_size=`` (at most 200), returning a ``Page``.
+
+    ``serialize``, when given, turns each item of the page into what the response holds.
+    """
     try:
         page = int(request.GET.get("page", "1"))
         size = int(request.GET.get("page_size", str(default_size)))
@@ -56,8 +71,9 @@ def paginate(request: HttpRequest, queryset: QuerySet[Any], *, default_size: int
         )
     count = queryset.count()
     start = (page - 1) * size
+    items = list(queryset[start : start + size])
     return {
-        "items": list(queryset[start : start + size]),
+        "items": [serialize(item) for item in items] if serialize else items,
         "count": count,
         "page": page,
         "pages": max(1, math.ceil(count / size)),

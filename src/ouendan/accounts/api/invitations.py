@@ -11,8 +11,8 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
+from ouendan.accounts.api_auth import request_actor
 from ouendan.accounts.models import ImportBatch, Invitation
-from ouendan.accounts.permissions import Actor
 from ouendan.accounts.roles import Role
 from ouendan.accounts.selectors import INVITATION_FILTERS, import_batch_get, invitation_list
 from ouendan.accounts.services.imports import (
@@ -26,13 +26,16 @@ from ouendan.accounts.services.invitations import (
     invitation_resend,
     invitation_revoke,
 )
-from ouendan.core.api import ErrorOut, Page, paginate
+from ouendan.core.api import Page, error_responses, paginate
 from ouendan.core.errors import DomainError
 
 router = Router(tags=["invitations"])
 
 InvitationStatus = Literal["pending", "accepted", "revoked", "expired"]
 RowAction = Literal["create", "update", "unchanged", "leave", "error"]
+
+# What an operation on one invitation or import batch may answer besides success.
+_ACTION_ERRORS = error_responses(400, 401, 403, 404, 409)
 
 
 # --- Schemas -------------------------------------------------------------------------------------
@@ -115,11 +118,6 @@ class ImportPreviewOut(Schema):
 # --- Helpers -------------------------------------------------------------------------------------
 
 
-def _actor(request: HttpRequest) -> Actor:
-    actor: Actor = request.auth  # type: ignore[attr-defined]
-    return actor
-
-
 def _language() -> str:
     """The caller's language (``Accept-Language``, or their own setting for a browser session)."""
     return translation.get_language() or "ja"
@@ -182,30 +180,21 @@ def _preview_out(batch: ImportBatch) -> dict[str, object]:
 
 @router.get(
     "/invitations",
-    response={200: Page[InvitationOut], 400: ErrorOut, 401: ErrorOut, 403: ErrorOut},
+    response={200: Page[InvitationOut], **error_responses(400, 401, 403)},
     summary="List invitations",
     description="Newest first. `status` keeps only `pending`, `accepted`, `revoked` or `expired` "
     "ones. People admins (org admin, program manager) only.",
 )
 def invitations_list(request: HttpRequest, status: InvitationStatus | None = None) -> dict:
     invitations = invitation_list(
-        actor=_actor(request), status=status if status in INVITATION_FILTERS else ""
+        actor=request_actor(request), status=status if status in INVITATION_FILTERS else ""
     )
-    page = paginate(request, invitations)
-    page["items"] = [_invitation_out(invitation) for invitation in page["items"]]
-    return page
+    return paginate(request, invitations, serialize=_invitation_out)
 
 
 @router.post(
     "/invitations",
-    response={
-        201: InvitationOut,
-        400: ErrorOut,
-        401: ErrorOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        409: ErrorOut,
-    },
+    response={201: InvitationOut, **_ACTION_ERRORS},
     summary="Invite someone by e-mail",
     description="Sends the invitation e-mail (in the organization's language) with a single-use "
     "link valid for `OUENDAN_INVITATION_TTL_DAYS` days. Inviting an address that already has a "
@@ -217,7 +206,7 @@ def invitations_list(request: HttpRequest, status: InvitationStatus | None = Non
 )
 def invitations_create(request: HttpRequest, payload: InvitationIn) -> Status[dict]:
     invitation, _token = invitation_create(
-        actor=_actor(request),
+        actor=request_actor(request),
         email=payload.email,
         full_name=payload.full_name,
         roles=[role.value for role in payload.roles],
@@ -228,39 +217,27 @@ def invitations_create(request: HttpRequest, payload: InvitationIn) -> Status[di
 
 @router.post(
     "/invitations/{invitation_id}/revoke",
-    response={
-        200: InvitationOut,
-        400: ErrorOut,
-        401: ErrorOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        409: ErrorOut,
-    },
+    response={200: InvitationOut, **_ACTION_ERRORS},
     summary="Revoke an invitation",
     description="Its link stops working at once. Revoking twice is harmless; an accepted or "
     "expired invitation answers `400 invitation_not_pending`.",
 )
 def invitations_revoke(request: HttpRequest, invitation_id: int) -> dict:
-    return _invitation_out(invitation_revoke(actor=_actor(request), invitation_id=invitation_id))
+    invitation = invitation_revoke(actor=request_actor(request), invitation_id=invitation_id)
+    return _invitation_out(invitation)
 
 
 @router.post(
     "/invitations/{invitation_id}/resend",
-    response={
-        200: InvitationOut,
-        400: ErrorOut,
-        401: ErrorOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        409: ErrorOut,
-    },
+    response={200: InvitationOut, **_ACTION_ERRORS},
     summary="Send an invitation again",
     description="A pending or expired invitation gets a new link and a new expiry and is e-mailed "
     "again; the earlier link stops working. Accepted or revoked ones answer "
     "`400 invitation_not_pending`; `400 already_member` when the address joined meanwhile.",
 )
 def invitations_resend(request: HttpRequest, invitation_id: int) -> dict:
-    invitation, _token = invitation_resend(actor=_actor(request), invitation_id=invitation_id)
+    actor = request_actor(request)
+    invitation, _token = invitation_resend(actor=actor, invitation_id=invitation_id)
     return _invitation_out(invitation)
 
 
@@ -269,7 +246,7 @@ def invitations_resend(request: HttpRequest, invitation_id: int) -> dict:
 
 @router.post(
     "/people/import",
-    response={201: ImportPreviewOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut},
+    response={201: ImportPreviewOut, **error_responses(400, 401, 403)},
     summary="Upload a CSV of employees for preview",
     description="Multipart upload (`file`, and `create_missing` to create unknown departments and "
     "locations). Nothing about people changes yet: the answer is the preview — what each row "
@@ -285,7 +262,7 @@ def people_import_upload(
     create_missing: Form[bool] = False,
 ) -> Status[dict]:
     batch = import_batch_create(
-        actor=_actor(request),
+        actor=request_actor(request),
         file=file,
         file_name=file.name or "import.csv",
         create_missing=create_missing,
@@ -295,24 +272,17 @@ def people_import_upload(
 
 @router.get(
     "/people/import/{batch_id}",
-    response={200: ImportPreviewOut, 403: ErrorOut, 404: ErrorOut},
+    response={200: ImportPreviewOut, **error_responses(403, 404)},
     summary="Read an uploaded CSV's preview",
     description="The same preview `POST /people/import` answered, as it is now.",
 )
 def people_import_get(request: HttpRequest, batch_id: int) -> dict:
-    return _preview_out(import_batch_get(actor=_actor(request), batch_id=batch_id))
+    return _preview_out(import_batch_get(actor=request_actor(request), batch_id=batch_id))
 
 
 @router.post(
     "/people/import/{batch_id}/apply",
-    response={
-        200: ImportPreviewOut,
-        400: ErrorOut,
-        401: ErrorOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        409: ErrorOut,
-    },
+    response={200: ImportPreviewOut, **_ACTION_ERRORS},
     summary="Apply an uploaded CSV",
     description="Writes every row in one transaction. The rows are checked again against the "
     "directory as it is now; with any problem nothing is written and the answer is "
@@ -327,7 +297,7 @@ def people_import_get(request: HttpRequest, batch_id: int) -> dict:
 def people_import_apply(
     request: HttpRequest, batch_id: int, notify_new_people: bool = False
 ) -> dict:
-    actor = _actor(request)
+    actor = request_actor(request)
     try:
         batch = import_batch_apply(actor=actor, batch_id=batch_id, welcome=notify_new_people)
     except DomainError as exc:

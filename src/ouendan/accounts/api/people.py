@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from ouendan.accounts.api_auth import request_actor
 from ouendan.accounts.models import AuditEvent, Department, Location, Membership, Organization
 from ouendan.accounts.permissions import Actor
 from ouendan.accounts.roles import Role
@@ -40,7 +41,7 @@ from ouendan.accounts.services.people import (
     person_reinstate,
     person_update,
 )
-from ouendan.core.api import ErrorOut, Page, paginate
+from ouendan.core.api import ErrorOut, Page, error_responses, paginate
 
 router = Router(tags=["people"])
 
@@ -48,21 +49,9 @@ Language = Literal["ja", "en"]
 PersonStatus = Literal["active", "left"]
 
 # Every operation may also answer 401 (no or bad credentials) and 422 (malformed input).
-READ_ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut}
-ONE_ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
-WRITE_ERRORS: dict[int, type[Schema]] = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    422: ErrorOut,
-}
-
-
-def _actor(request: HttpRequest) -> Actor:
-    actor: Actor = request.auth  # type: ignore[attr-defined]
-    return actor
+READ_ERRORS = error_responses(400, 401, 403)
+ONE_ERRORS = error_responses(401, 403, 404)
+WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 422)
 
 
 # --- Me ------------------------------------------------------------------------------------------
@@ -79,7 +68,7 @@ class MeOut(Schema):
 
 @router.get("/me", response={200: MeOut, 401: ErrorOut}, summary="The signed-in person or token")
 def me(request: HttpRequest) -> MeOut:
-    actor = _actor(request)
+    actor = request_actor(request)
     return MeOut(
         email=actor.user.email if actor.user else None,
         full_name=actor.display,
@@ -200,7 +189,7 @@ def _one_person(actor: Actor, person_id: int) -> dict[str, Any]:
     "managers only.",
 )
 def people_list_api(request: HttpRequest, filters: Query[PeopleQuery]) -> dict[str, Any]:
-    actor = _actor(request)
+    actor = request_actor(request)
     people = people_list(
         actor=actor,
         filters=PeopleFilter(
@@ -211,10 +200,8 @@ def people_list_api(request: HttpRequest, filters: Query[PeopleQuery]) -> dict[s
             status="" if filters.status == "all" else filters.status,
         ),
     )
-    page = paginate(request, people)
     paths = department_paths(actor=actor)
-    page["items"] = [_person_out(person, paths) for person in page["items"]]
-    return page
+    return paginate(request, people, serialize=lambda person: _person_out(person, paths))
 
 
 @router.post(
@@ -227,7 +214,7 @@ def people_list_api(request: HttpRequest, filters: Query[PeopleQuery]) -> dict[s
     "`409 conflict` (already a member, employee number taken).",
 )
 def people_create_api(request: HttpRequest, payload: PersonCreateIn) -> Status[dict[str, Any]]:
-    actor = _actor(request)
+    actor = request_actor(request)
     person = person_create(
         actor=actor,
         email=payload.email,
@@ -251,7 +238,7 @@ def people_create_api(request: HttpRequest, payload: PersonCreateIn) -> Status[d
     summary="One person",
 )
 def people_get_api(request: HttpRequest, person_id: int) -> dict[str, Any]:
-    return _one_person(_actor(request), person_id)
+    return _one_person(request_actor(request), person_id)
 
 
 @router.patch(
@@ -265,7 +252,7 @@ def people_get_api(request: HttpRequest, person_id: int) -> dict[str, Any]:
 def people_update_api(
     request: HttpRequest, person_id: int, payload: PersonUpdateIn
 ) -> dict[str, Any]:
-    actor = _actor(request)
+    actor = request_actor(request)
     sent = payload.model_fields_set
     person_update(
         actor=actor,
@@ -297,7 +284,7 @@ def people_update_api(
 def people_offboard_api(
     request: HttpRequest, person_id: int, payload: OffboardIn | None = None
 ) -> dict[str, Any]:
-    actor = _actor(request)
+    actor = request_actor(request)
     reason = payload.reason if payload is not None else ""
     person_offboard(actor=actor, membership_id=person_id, reason=reason)
     return _one_person(actor, person_id)
@@ -310,7 +297,7 @@ def people_offboard_api(
     description="They can sign in again; API tokens revoked when they left stay revoked.",
 )
 def people_reinstate_api(request: HttpRequest, person_id: int) -> dict[str, Any]:
-    actor = _actor(request)
+    actor = request_actor(request)
     person_reinstate(actor=actor, membership_id=person_id)
     return _one_person(actor, person_id)
 
@@ -382,11 +369,10 @@ def _one_department(actor: Actor, department_id: int) -> dict[str, Any]:
     tags=["organization"],
 )
 def departments_list_api(request: HttpRequest) -> dict[str, Any]:
-    actor = _actor(request)
-    page = paginate(request, departments_with_counts(actor=actor))
+    actor = request_actor(request)
     paths = department_paths(actor=actor)
-    page["items"] = [_department_out(dept, paths) for dept in page["items"]]
-    return page
+    departments = departments_with_counts(actor=actor)
+    return paginate(request, departments, serialize=lambda dept: _department_out(dept, paths))
 
 
 @router.post(
@@ -398,7 +384,7 @@ def departments_list_api(request: HttpRequest) -> dict[str, Any]:
     tags=["organization"],
 )
 def departments_create_api(request: HttpRequest, payload: DepartmentIn) -> Status[dict[str, Any]]:
-    actor = _actor(request)
+    actor = request_actor(request)
     dept = department_create(
         actor=actor, name=payload.name, code=payload.code, parent_id=payload.parent_id
     )
@@ -416,7 +402,7 @@ def departments_create_api(request: HttpRequest, payload: DepartmentIn) -> Statu
 def departments_update_api(
     request: HttpRequest, department_id: int, payload: DepartmentUpdateIn
 ) -> dict[str, Any]:
-    actor = _actor(request)
+    actor = request_actor(request)
     department_update(
         actor=actor,
         department_id=department_id,
@@ -434,9 +420,8 @@ def departments_update_api(
     tags=["organization"],
 )
 def locations_list_api(request: HttpRequest) -> dict[str, Any]:
-    page = paginate(request, locations_with_counts(actor=_actor(request)))
-    page["items"] = [_location_out(location) for location in page["items"]]
-    return page
+    locations = locations_with_counts(actor=request_actor(request))
+    return paginate(request, locations, serialize=_location_out)
 
 
 def _location_out(location: Location) -> dict[str, Any]:
@@ -460,7 +445,7 @@ def _one_location(actor: Actor, location_id: int) -> dict[str, Any]:
     tags=["organization"],
 )
 def locations_create_api(request: HttpRequest, payload: LocationIn) -> Status[dict[str, Any]]:
-    actor = _actor(request)
+    actor = request_actor(request)
     location = location_create(actor=actor, name=payload.name, code=payload.code)
     return Status(201, _one_location(actor, location.pk))
 
@@ -474,7 +459,7 @@ def locations_create_api(request: HttpRequest, payload: LocationIn) -> Status[di
 def locations_update_api(
     request: HttpRequest, location_id: int, payload: LocationUpdateIn
 ) -> dict[str, Any]:
-    actor = _actor(request)
+    actor = request_actor(request)
     location_update(actor=actor, location_id=location_id, name=payload.name, code=payload.code)
     return _one_location(actor, location_id)
 
@@ -515,24 +500,24 @@ def _organization_out(org: Organization) -> dict[str, Any]:
 
 @router.get(
     "/organization",
-    response={200: OrganizationOut, 401: ErrorOut, 403: ErrorOut},
+    response={200: OrganizationOut, **error_responses(401, 403)},
     summary="The organization's settings",
     tags=["organization"],
 )
 def organization_get_api(request: HttpRequest) -> dict[str, Any]:
-    return _organization_out(organization_get(actor=_actor(request)))
+    return _organization_out(organization_get(actor=request_actor(request)))
 
 
 @router.patch(
     "/organization",
-    response={200: OrganizationOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
+    response={200: OrganizationOut, **error_responses(400, 401, 403, 422)},
     summary="Change the organization's settings",
     description="Org admins only. Errors: `400 invalid` (empty name, unknown time zone).",
     tags=["organization"],
 )
 def organization_update_api(request: HttpRequest, payload: OrganizationUpdateIn) -> dict[str, Any]:
     org = organization_update(
-        actor=_actor(request),
+        actor=request_actor(request),
         name=payload.name,
         locale=payload.locale,
         time_zone=payload.time_zone,
@@ -576,7 +561,7 @@ class AuditQuery(Schema):
 )
 def audit_list_api(request: HttpRequest, filters: Query[AuditQuery]) -> dict[str, Any]:
     events = audit_list(
-        actor=_actor(request),
+        actor=request_actor(request),
         filters=AuditFilter(
             action=filters.action,
             actor_label=filters.actor,
@@ -586,9 +571,7 @@ def audit_list_api(request: HttpRequest, filters: Query[AuditQuery]) -> dict[str
             until=filters.until,
         ),
     )
-    page = paginate(request, events)
-    page["items"] = [_audit_out(event) for event in page["items"]]
-    return page
+    return paginate(request, events, serialize=_audit_out)
 
 
 def _audit_out(event: AuditEvent) -> dict[str, Any]:

@@ -9,12 +9,12 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Router, Schema, Status
 from pydantic import AwareDatetime, Field
 
+from ouendan.accounts.api_auth import request_actor
 from ouendan.accounts.models import ApiToken
-from ouendan.accounts.permissions import Actor
 from ouendan.accounts.roles import Role
 from ouendan.accounts.services import security as security_service
 from ouendan.accounts.services import tokens as token_service
-from ouendan.core.api import ErrorOut, Page, error_payload, paginate
+from ouendan.core.api import ErrorOut, Page, error_payload, error_responses, paginate
 from ouendan.core.errors import DomainError
 
 router = Router(tags=["tokens"])
@@ -31,9 +31,9 @@ _SIGN_IN_STATUS = {
 
 
 # Errors every authenticated operation may answer with (shown in the OpenAPI document).
-_READ_ERRORS: dict[int, type[ErrorOut]] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut}
-_WRITE_ERRORS: dict[int, type[ErrorOut]] = {**_READ_ERRORS, 422: ErrorOut}
-_DELETE_ERRORS: dict[int, type[ErrorOut]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+_READ_ERRORS = error_responses(400, 401, 403)
+_WRITE_ERRORS = error_responses(400, 401, 403, 422)
+_DELETE_ERRORS = error_responses(401, 403, 404)
 
 
 # --- Schemas -------------------------------------------------------------------------------------
@@ -102,11 +102,6 @@ def _token_out(token: ApiToken, raw: str | None = None) -> dict[str, object]:
     return data
 
 
-def _actor(request: HttpRequest) -> Actor:
-    actor: Actor = request.auth  # type: ignore[attr-defined]
-    return actor
-
-
 # --- Sign-in for a token -------------------------------------------------------------------------
 
 
@@ -154,10 +149,8 @@ def auth_token(request: HttpRequest, payload: TokenSignInIn) -> HttpResponse | S
     description="The caller's own personal tokens that were not revoked, newest first.",
 )
 def personal_token_list(request: HttpRequest) -> dict:
-    tokens = token_service.api_tokens_personal_list(actor=_actor(request))
-    page = paginate(request, tokens)
-    page["items"] = [_token_out(token) for token in page["items"]]
-    return page
+    tokens = token_service.api_tokens_personal_list(actor=request_actor(request))
+    return paginate(request, tokens, serialize=_token_out)
 
 
 @router.post(
@@ -169,7 +162,7 @@ def personal_token_list(request: HttpRequest) -> dict:
 )
 def personal_token_create(request: HttpRequest, payload: PersonalTokenIn) -> Status[dict]:
     token, raw = token_service.api_token_create(
-        actor=_actor(request),
+        actor=request_actor(request),
         kind=ApiToken.Kind.PERSONAL,
         name=payload.name,
         scopes=payload.scopes,
@@ -186,7 +179,7 @@ def personal_token_create(request: HttpRequest, payload: PersonalTokenIn) -> Sta
 )
 def personal_token_revoke(request: HttpRequest, token_id: int) -> Status[None]:
     token_service.api_token_revoke(
-        actor=_actor(request), token_id=token_id, kind=ApiToken.Kind.PERSONAL
+        actor=request_actor(request), token_id=token_id, kind=ApiToken.Kind.PERSONAL
     )
     return Status(204, None)
 
@@ -202,10 +195,8 @@ def personal_token_revoke(request: HttpRequest, token_id: int) -> Status[None]:
     "Organization admins only.",
 )
 def organization_token_list(request: HttpRequest) -> dict:
-    tokens = token_service.api_tokens_organization_list(actor=_actor(request))
-    page = paginate(request, tokens)
-    page["items"] = [_token_out(token) for token in page["items"]]
-    return page
+    tokens = token_service.api_tokens_organization_list(actor=request_actor(request))
+    return paginate(request, tokens, serialize=_token_out)
 
 
 @router.post(
@@ -217,7 +208,7 @@ def organization_token_list(request: HttpRequest) -> dict:
 )
 def organization_token_create(request: HttpRequest, payload: OrganizationTokenIn) -> Status[dict]:
     token, raw = token_service.api_token_create(
-        actor=_actor(request),
+        actor=request_actor(request),
         kind=ApiToken.Kind.ORGANIZATION,
         name=payload.name,
         scopes=payload.scopes,
@@ -235,6 +226,6 @@ def organization_token_create(request: HttpRequest, payload: OrganizationTokenIn
 )
 def organization_token_revoke(request: HttpRequest, token_id: int) -> Status[None]:
     token_service.api_token_revoke(
-        actor=_actor(request), token_id=token_id, kind=ApiToken.Kind.ORGANIZATION
+        actor=request_actor(request), token_id=token_id, kind=ApiToken.Kind.ORGANIZATION
     )
     return Status(204, None)
