@@ -155,6 +155,14 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
+def _two_factor_required(request: HttpRequest, user: User) -> bool:
+    """Whether the organization the person acts in (if any) requires their second factor."""
+    actor = getattr(request, "actor", None)
+    return security_service.two_factor_required(
+        user=user, membership=actor.membership if actor else None
+    )
+
+
 def reveal_once_store(request: HttpRequest, key: str, value: Any) -> None:
     """Keep a secret for the next page only (after a redirect), encrypted in the session."""
     request.session[key] = crypto.encrypt(json.dumps(value))
@@ -328,7 +336,6 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def security(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    actor = getattr(request, "actor", None)
     device = security_service.totp_device_confirmed(user)
     return render(
         request,
@@ -336,9 +343,7 @@ def security(request: HttpRequest) -> HttpResponse:
         {
             "device": device,
             "recovery_left": security_service.recovery_codes_remaining(user) if device else 0,
-            "required": security_service.two_factor_required(
-                user=user, membership=actor.membership if actor else None
-            ),
+            "required": _two_factor_required(request, user),
             "memberships": list(active_memberships_of(user.pk)),
         },
     )
@@ -391,7 +396,6 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Two-factor authentication is on."))
             return redirect("accounts:recovery_codes")
     setup = security_service.totp_device_start(user=user)
-    actor = getattr(request, "actor", None)
     return render(
         request,
         "accounts/auth/two_factor_setup.html",
@@ -400,9 +404,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             "next": next_url,
             "secret": setup.secret_grouped,
             "qr_svg": setup.qr_svg(_("QR code to scan with your authenticator app")),
-            "required": security_service.two_factor_required(
-                user=user, membership=actor.membership if actor else None
-            ),
+            "required": _two_factor_required(request, user),
         },
     )
 
@@ -429,15 +431,12 @@ def two_factor_disable(request: HttpRequest) -> HttpResponse:
             request.session[TWO_FACTOR_VERIFIED] = False
             messages.success(request, _("Two-factor authentication is off."))
             return redirect("accounts:security")
-    actor = getattr(request, "actor", None)
     return render(
         request,
         "accounts/auth/two_factor_disable.html",
         {
             "form": form,
-            "required": security_service.two_factor_required(
-                user=user, membership=actor.membership if actor else None
-            ),
+            "required": _two_factor_required(request, user),
         },
     )
 
