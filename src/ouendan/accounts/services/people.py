@@ -41,7 +41,8 @@ def normalize_email(raw: str) -> str:
     return email
 
 
-def parse_roles(values: Iterable[str]) -> set[Role]:
+def parse_roles(values: Iterable[str], *, code: str | None = None) -> set[Role]:
+    """The roles named by ``values``; an unknown one is a ``DomainError`` (``code``, if given)."""
     roles: set[Role] = set()
     for value in values:
         try:
@@ -49,6 +50,7 @@ def parse_roles(values: Iterable[str]) -> set[Role]:
         except ValueError as exc:
             raise DomainError(
                 _("“%(role)s” is not a role.") % {"role": value},
+                code=code,
                 fields={"roles": [_("Unknown role.")]},
             ) from exc
     return roles

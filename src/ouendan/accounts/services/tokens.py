@@ -24,8 +24,8 @@ from ouendan.accounts.api_auth import TOKEN_PREFIX
 from ouendan.accounts.audit import audit_record
 from ouendan.accounts.models import ApiToken, Membership
 from ouendan.accounts.permissions import Action, Actor, actor_for_membership, can, require
-from ouendan.accounts.roles import Role
 from ouendan.accounts.services import security
+from ouendan.accounts.services.people import parse_roles
 from ouendan.core.errors import DomainError, NotFound
 
 NAME_MAX_LENGTH = 100
@@ -60,16 +60,7 @@ def _parse_scopes(scopes: Iterable[str], actor: Actor) -> list[str]:
 
 
 def _parse_roles(roles: Iterable[str], actor: Actor) -> list[str]:
-    parsed: set[Role] = set()
-    for value in roles:
-        try:
-            parsed.add(Role(value))
-        except ValueError as exc:
-            raise DomainError(
-                _("“%(role)s” is not a role.") % {"role": value},
-                code="invalid_roles",
-                fields={"roles": [_("Unknown role.")]},
-            ) from exc
+    parsed = parse_roles(roles, code="invalid_roles")
     if not parsed:
         raise DomainError(
             _("Give the token at least one role."),

@@ -251,35 +251,22 @@ class _Planner:
         )
 
     def _duplicates(self, rows: list[RowInput]) -> None:
-        first_email: dict[str, int] = {}
-        first_number: dict[str, int] = {}
+        # Per unique column: the problem code, and the row each value was first seen in.
+        first_rows: dict[str, tuple[str, dict[str, int]]] = {
+            "email": ("email_duplicate", {}),
+            "employee_number": ("employee_number_duplicate", {}),
+        }
         for row in rows:
-            if row.email:
-                if row.email in first_email:
+            for column, (code, first_row) in first_rows.items():
+                value = getattr(row, column)
+                if not value:
+                    continue
+                if value in first_row:
                     self.problems.append(
-                        problem(
-                            row.row,
-                            "email_duplicate",
-                            "email",
-                            value=row.email,
-                            other=first_email[row.email],
-                        )
+                        problem(row.row, code, column, value=value, other=first_row[value])
                     )
                 else:
-                    first_email[row.email] = row.row
-            if row.employee_number:
-                if row.employee_number in first_number:
-                    self.problems.append(
-                        problem(
-                            row.row,
-                            "employee_number_duplicate",
-                            "employee_number",
-                            value=row.employee_number,
-                            other=first_number[row.employee_number],
-                        )
-                    )
-                else:
-                    first_number[row.employee_number] = row.row
+                    first_row[value] = row.row
 
     def _plan_row(self, plan: RowPlan) -> None:
         row = plan.input
