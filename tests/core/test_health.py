@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from tests.conftest import require_service
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])  # nothing listens once the socket is closed
+from tests.helpers import ouendan_process_env, unused_port
 
 
 def redis_available(url: str) -> bool:
@@ -57,7 +48,7 @@ def test_readyz_checks_a_real_redis(client, db, settings):
 
 
 def test_readyz_is_not_ready_when_redis_does_not_answer(client, db, settings):
-    settings.REDIS_URL = f"redis://127.0.0.1:{closed_port()}/0"
+    settings.REDIS_URL = f"redis://127.0.0.1:{unused_port()}/0"
     response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json() == {"status": "error", "checks": {"database": "ok", "redis": "error"}}
@@ -74,15 +65,9 @@ print(response.status_code, response.content.decode())
 
 def test_readyz_is_not_ready_when_the_database_does_not_answer():
     """A real process whose DATABASE_URL points at a port where no PostgreSQL listens."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OUENDAN_", "DATABASE_"))}
-    env.pop("REDIS_URL", None)
-    env.update(
-        PYTHONPATH=str(ROOT / "src"),
-        DJANGO_SETTINGS_MODULE="ouendan.settings",
-        OUENDAN_DEMO="1",
-        OUENDAN_TESTING="0",
+    env = ouendan_process_env(
         LOG_LEVEL="CRITICAL",
-        DATABASE_URL=f"postgres://ouendan@127.0.0.1:{closed_port()}/ouendan?connect_timeout=2",
+        DATABASE_URL=f"postgres://ouendan@127.0.0.1:{unused_port()}/ouendan?connect_timeout=2",
     )
     result = subprocess.run(
         [sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, timeout=60

@@ -21,32 +21,20 @@ import pytest
 from django_tasks_db.models import DBTaskResult
 
 from ouendan.schedule import JOBS
+from tests.helpers import ouendan_process_env, unused_port
 
 ROOT = Path(__file__).resolve().parents[2]
 STATIC_SOURCE = ROOT / "src" / "ouendan" / "core" / "static" / "ouendan" / "app.css"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def process_env(var_dir: Path, port: int) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OUENDAN_", "DATABASE_"))}
-    env.pop("REDIS_URL", None)
-    env.update(
-        PYTHONPATH=str(ROOT / "src"),
-        DJANGO_SETTINGS_MODULE="ouendan.settings",
-        OUENDAN_DEMO="1",
-        OUENDAN_TESTING="0",
+    return ouendan_process_env(
         OUENDAN_VAR_DIR=str(var_dir),
         OUENDAN_LOG_FORMAT="text",
         HOST="127.0.0.1",
         PORT=str(port),
         PYTHONUNBUFFERED="1",
     )
-    return env
 
 
 def manage(env: dict[str, str], *args: str) -> None:
@@ -153,7 +141,7 @@ def port_closed(port: int) -> bool:
 
 
 def test_web_serves_django_and_static_files_and_stops_on_sigterm(tmp_path, running):
-    port = free_port()
+    port = unused_port()
     web = Running(process_env(tmp_path, port), "serve", "web")
     running.append(web)
     base = f"http://127.0.0.1:{port}"
@@ -178,7 +166,7 @@ def test_web_serves_django_and_static_files_and_stops_on_sigterm(tmp_path, runni
 
 
 def test_scheduler_process_stops_gracefully_on_sigterm_and_sigint(tmp_path, running):
-    env = process_env(tmp_path, free_port())
+    env = process_env(tmp_path, unused_port())
     manage(env, "migrate")
     for sig in (signal.SIGTERM, signal.SIGINT):
         scheduler = Running(env, "serve", "scheduler", "--interval", "0.2")
@@ -216,7 +204,7 @@ def _children(supervisor: Running) -> dict[str, int]:
 
 
 def test_all_runs_three_processes_and_ctrl_c_stops_every_one(tmp_path, running):
-    port = free_port()
+    port = unused_port()
     env = process_env(tmp_path, port)
     manage(env, "migrate")
     supervisor = Running(env, "serve", "all")
@@ -236,7 +224,7 @@ def test_all_runs_three_processes_and_ctrl_c_stops_every_one(tmp_path, running):
 
 
 def test_all_stops_the_others_when_one_process_dies(tmp_path, running):
-    port = free_port()
+    port = unused_port()
     env = process_env(tmp_path, port)
     manage(env, "migrate")
     supervisor = Running(env, "serve", "all")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 import secrets
-import subprocess
-import sys
 from pathlib import Path
+
+from tests.helpers import manage
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -29,16 +29,6 @@ def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     }
     env.update(extra)
     return {k: v for k, v in env.items() if v is not None}
-
-
-def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def test_check_deploy_reports_no_issue_in_production_mode(tmp_path):

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import time
 from collections import Counter
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -21,8 +19,9 @@ from ouendan.core.errors import DomainError
 from ouendan.demo.data import organization as data
 from ouendan.demo.romaji import katakana_to_romaji
 from ouendan.demo.services import _Roster, demo_seed
+from tests.helpers import manage as run_manage
+from tests.helpers import ouendan_process_env
 
-ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "ouendan-demo"
 SIGN_INS = {
     "admin@demo.example": {Role.ORG_ADMIN},
@@ -207,28 +206,10 @@ def test_readings_become_ascii_for_addresses(reading, ascii_name):
 
 
 def demo_env(var_dir: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OUENDAN_", "DATABASE_"))}
-    env.pop("REDIS_URL", None)
-    env.update(
-        PYTHONPATH=str(ROOT / "src"),
-        DJANGO_SETTINGS_MODULE="ouendan.settings",
-        OUENDAN_DEMO="1",
-        OUENDAN_TESTING="0",
-        OUENDAN_VAR_DIR=str(var_dir),
-        PORT="8123",
-    )
-    env.update(extra)
-    return env
+    return ouendan_process_env(**{"OUENDAN_VAR_DIR": str(var_dir), "PORT": "8123", **extra})
 
 
-def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+manage = partial(run_manage, timeout=180)  # seeding the demo takes longer than most commands
 
 
 def test_demo_command_prepares_once_and_prints_the_sign_ins(tmp_path):
