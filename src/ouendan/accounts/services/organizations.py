@@ -1,7 +1,8 @@
-"""Organization settings, the department tree and locations."""
+"""Organizations (creation, settings), the department tree and locations."""
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 
 from django.core.files.uploadedfile import UploadedFile
@@ -12,10 +13,12 @@ from ouendan.accounts.audit import audit_record
 from ouendan.accounts.models import (
     LANGUAGE_CHOICES,
     Department,
+    Invitation,
     Location,
     Organization,
 )
-from ouendan.accounts.permissions import Action, Actor, require
+from ouendan.accounts.permissions import Action, Actor, require, system_actor
+from ouendan.accounts.roles import Role
 from ouendan.core.errors import Conflict, DomainError, NotFound
 
 # The department pages indent eight levels (indent-0 … indent-7).
@@ -363,3 +366,54 @@ def location_update(
             fields={"name": [_("Already exists.")]},
         ) from exc
     return location
+
+
+def organization_create(
+    *,
+    name: str,
+    slug: str,
+    admin_email: str,
+    admin_name: str = "",
+    locale: str = "ja",
+    time_zone: str = "Asia/Tokyo",
+    operator: str = "operator",
+) -> tuple[Organization, Invitation, str]:
+    """A new tenant and an invitation for its first organization admin (link returned once).
+
+    Run by whoever operates the installation (``manage.py organization_create``); the admin sets
+    their own password (and two-factor) by accepting the invitation.
+    """
+    from ouendan.accounts.services.invitations import invitation_create
+
+    name, slug = name.strip(), slug.strip().lower()
+    if not name:
+        raise DomainError(_("The name cannot be empty."), fields={"name": [_("Required.")]})
+    if not re.fullmatch(r"[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?", slug):
+        raise DomainError(
+            _("The slug may use lower-case letters, digits and hyphens (for example mirai)."),
+            fields={"slug": [_("Invalid slug.")]},
+        )
+    if locale not in dict(LANGUAGE_CHOICES):
+        raise DomainError(_("Unsupported language."), fields={"locale": [_("Choose ja or en.")]})
+    validate_time_zone(time_zone)
+    try:
+        with transaction.atomic():
+            org = Organization.objects.create(
+                name=name, slug=slug, locale=locale, time_zone=time_zone
+            )
+            actor = system_actor(org, label=operator)
+            audit_record(
+                actor=actor,
+                action="organization.created",
+                target=org,
+                data={"slug": slug, "locale": locale, "time_zone": time_zone},
+            )
+            invitation, token = invitation_create(
+                actor=actor, email=admin_email, full_name=admin_name, roles=[Role.ORG_ADMIN]
+            )
+    except IntegrityError as exc:
+        raise Conflict(
+            _("An organization with the slug “%(slug)s” already exists.") % {"slug": slug},
+            fields={"slug": [_("Already exists.")]},
+        ) from exc
+    return org, invitation, token
