@@ -94,7 +94,24 @@ def on_throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return _error(request, exc.status_code, "error", str(exc))
+    """ninja's own refusals (CSRF, unreadable body) in our schema and the caller's language."""
+    detail = str(exc)
+    if exc.status_code == 403 and detail.startswith("CSRF"):
+        return _error(
+            request,
+            403,
+            "csrf_failed",
+            _(
+                "The CSRF check failed: send the X-CSRFToken header with the value of the "
+                "csrftoken cookie, or use an API token instead of the session."
+            ),
+        )
+    if exc.status_code == 400 and detail.startswith("Cannot parse request body"):
+        return _error(request, 400, "invalid_body", _("The request body is not valid JSON."))
+    code = {400: "bad_request", 403: "permission_denied", 404: "not_found"}.get(
+        exc.status_code, "error"
+    )
+    return _error(request, exc.status_code, code, detail)
 
 
 api.add_router("/", accounts_router)

@@ -136,3 +136,30 @@ def test_logs_are_json_lines_with_a_utc_timestamp(capsys):
     assert record["message"] == "hello" and record["answer"] == 42
     assert record["level"] == "INFO" and record["request_id"] == "-"
     assert record["time"].endswith("+00:00")
+
+
+def test_the_token_endpoint_keeps_japanese_readable(client, db):
+    response = client.post(
+        "/api/v1/auth/token",
+        {"email": "nobody@example.com", "password": "x"},
+        content_type="application/json",
+        headers={"Accept-Language": "ja"},
+    )
+    assert response.status_code == 401
+    assert "\\u" not in response.content.decode()
+
+
+def test_unreadable_json_gets_the_error_schema(admin):
+    response = signed_in(admin).post(
+        "/api/v1/departments", "{not json", content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_body"
+
+
+def test_a_missing_csrf_token_gets_the_error_schema(admin):
+    browser = signed_in(admin)
+    browser.handler.enforce_csrf_checks = True
+    response = browser.post("/api/v1/departments", {"name": "x"}, content_type="application/json")
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "csrf_failed"

@@ -11,14 +11,13 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import APIKeyCookie, HttpBearer
 
-from ouendan.accounts.crypto import secret_hash
+from ouendan.accounts.crypto import TOKEN_PREFIX, secret_hash
 from ouendan.accounts.models import ApiToken, Membership
 from ouendan.accounts.permissions import Actor, actor_for_membership
 from ouendan.accounts.roles import Role
 from ouendan.accounts.selectors import actor_for_request
 from ouendan.accounts.two_factor import session_two_factor_satisfied
 
-TOKEN_PREFIX = "oud_"  # noqa: S105 - a marker, not a secret
 LAST_USED_RESOLUTION = timedelta(minutes=5)
 
 

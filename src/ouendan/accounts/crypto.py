@@ -15,6 +15,9 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+# Every API token starts with this, so a leaked one is easy to recognise (and to scan for).
+TOKEN_PREFIX = "oud_"  # noqa: S105 - a marker, not a secret
+
 
 @cache
 def _fernet() -> MultiFernet:

@@ -199,8 +199,8 @@ def invitations_list(request: HttpRequest, status: InvitationStatus | None = Non
     description="Sends the invitation e-mail (in the organization's language) with a single-use "
     "link valid for `OUENDAN_INVITATION_TTL_DAYS` days. Inviting an address that already has a "
     "pending invitation replaces it and sends it again.\n\n"
-    "Errors: `400 invalid` (e-mail, role), `400 already_member`, `400 person_left` (reinstate "
-    "them instead), `400 invitation_pending` (someone invited the address at the same moment), "
+    "Errors: `400 invalid` (e-mail, role), `409 already_member`, `409 person_left` (reinstate "
+    "them instead), `409 invitation_pending` (someone invited the address at the same moment), "
     "`403 permission_denied` (roles other than advocate without being an org admin), "
     "`404 not_found` (department).",
 )
@@ -220,7 +220,7 @@ def invitations_create(request: HttpRequest, payload: InvitationIn) -> Status[di
     response={200: InvitationOut, **_ACTION_ERRORS},
     summary="Revoke an invitation",
     description="Its link stops working at once. Revoking twice is harmless; an accepted or "
-    "expired invitation answers `400 invitation_not_pending`.",
+    "expired invitation answers `409 invitation_not_pending`.",
 )
 def invitations_revoke(request: HttpRequest, invitation_id: int) -> dict:
     invitation = invitation_revoke(actor=request_actor(request), invitation_id=invitation_id)
@@ -233,7 +233,7 @@ def invitations_revoke(request: HttpRequest, invitation_id: int) -> dict:
     summary="Send an invitation again",
     description="A pending or expired invitation gets a new link and a new expiry and is e-mailed "
     "again; the earlier link stops working. Accepted or revoked ones answer "
-    "`400 invitation_not_pending`; `400 already_member` when the address joined meanwhile.",
+    "`409 invitation_not_pending`; `409 already_member` when the address joined meanwhile.",
 )
 def invitations_resend(request: HttpRequest, invitation_id: int) -> dict:
     actor = request_actor(request)
@@ -291,8 +291,8 @@ def people_import_get(request: HttpRequest, batch_id: int) -> dict:
     "person is e-mailed, in their language, how to sign in.\n\n"
     "Errors: `400 import_has_errors`, `400 import_changed` (people changed since the preview "
     "so some rows would do something else: read the updated preview and apply again), "
-    "`400 import_cancelled`, "
-    "`400 import_conflict` (someone changed the same people meanwhile; upload again).",
+    "`409 import_cancelled`, "
+    "`409 import_conflict` (someone changed the same people meanwhile; upload again).",
 )
 def people_import_apply(
     request: HttpRequest, batch_id: int, notify_new_people: bool = False

@@ -132,7 +132,11 @@ def auth_token(request: HttpRequest, payload: TokenSignInIn) -> HttpResponse | S
         )
     except DomainError as exc:
         status = _SIGN_IN_STATUS.get(exc.code, 400)
-        response = JsonResponse(error_payload(exc.code, exc.message, exc.fields), status=status)
+        response = JsonResponse(
+            error_payload(exc.code, exc.message, exc.fields),
+            status=status,
+            json_dumps_params={"ensure_ascii": False},
+        )
         if isinstance(exc, security_service.SignInThrottled):
             response["Retry-After"] = str(exc.retry_after)
         return response

@@ -20,7 +20,6 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ouendan.accounts import crypto
-from ouendan.accounts.api_auth import TOKEN_PREFIX
 from ouendan.accounts.audit import audit_record
 from ouendan.accounts.models import ApiToken, Membership
 from ouendan.accounts.permissions import Action, Actor, actor_for_membership, can, require
@@ -36,7 +35,7 @@ EXPIRY_CHOICES: tuple[int | None, ...] = (7, 30, 90, 365, None)
 
 def _raw_token() -> tuple[str, str]:
     prefix = secrets.token_hex(PREFIX_LENGTH // 2)
-    return prefix, f"{TOKEN_PREFIX}{prefix}_{crypto.new_secret(32)}"
+    return prefix, f"{crypto.TOKEN_PREFIX}{prefix}_{crypto.new_secret(32)}"
 
 
 def _parse_scopes(scopes: Iterable[str], actor: Actor) -> list[str]:

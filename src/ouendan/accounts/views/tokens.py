@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy, ngettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ouendan.accounts.api_auth import TOKEN_PREFIX
+from ouendan.accounts.crypto import TOKEN_PREFIX
 from ouendan.accounts.models import ApiToken
 from ouendan.accounts.permissions import Action, Actor, require
 from ouendan.accounts.roles import Role

@@ -299,7 +299,8 @@ class ReportRow:
 
 def _change_value(name: str, value: str) -> str:
     if name == "roles" and value:
-        return "、".join(str(Role(code).label) for code in value.split(",") if code)
+        separator = "、" if (translation.get_language() or "").startswith("ja") else ", "
+        return separator.join(str(Role(code).label) for code in value.split(",") if code)
     if name == "status" and value:
         return str(Membership.Status(value).label)
     if name == "language" and value:
