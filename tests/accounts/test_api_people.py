@@ -14,7 +14,14 @@ from django.utils import timezone
 
 from ouendan.accounts.audit import audit_record
 from ouendan.accounts.crypto import secret_hash
-from ouendan.accounts.models import ApiToken, AuditEvent, Department, Membership, Organization
+from ouendan.accounts.models import (
+    ApiToken,
+    AuditEvent,
+    Department,
+    Location,
+    Membership,
+    Organization,
+)
 from ouendan.accounts.roles import Role
 from tests.conftest import signed_in
 from tests.factories import DepartmentFactory, LocationFactory, actor, make_person
@@ -60,6 +67,9 @@ class Api:
 
     def patch(self, path: str, body: object = None):
         return self._send("patch", path, body)
+
+    def delete(self, path: str):
+        return self.client.delete(f"/api/v1{path}")
 
 
 def token_for(membership: Membership, scopes: tuple[str, ...] = ("read", "write")) -> str:
@@ -368,6 +378,54 @@ def test_locations(api, company):
     assert_error(api.post("/locations", {"name": "東京本社"}), 409, "conflict")
     response = api.patch(f"/locations/{company['osaka'].pk}", {"name": "大阪第二工場"})
     assert response.json()["name"] == "大阪第二工場"
+
+
+def test_delete_an_unused_department(api, company, org):
+    unused = DepartmentFactory(organization=org, name="廃止予定課", parent=company["head"])
+    response = api.delete(f"/departments/{unused.pk}")
+    assert response.status_code == 204 and response.content == b""
+    assert not Department.objects.filter(pk=unused.pk).exists()
+    assert AuditEvent.objects.get(action="department.deleted").data["path"] == "本社 > 廃止予定課"
+    assert_error(api.delete(f"/departments/{unused.pk}"), 404, "not_found")
+
+
+def test_a_department_in_use_is_not_deleted(api, company):
+    # 本社 has a sub-department (製造本部) and a member (伊藤); 製造本部 has a member.
+    for dept in (company["head"], company["plant"]):
+        error = assert_error(api.delete(f"/departments/{dept.pk}"), 409, "department_not_empty")
+        assert dept.name in error["message"] and error["fields"] == {}
+    head = assert_error(api.delete(f"/departments/{company['head'].pk}"), 409)
+    assert "1 sub-department" in head["message"] and "1 person" in head["message"]
+    assert Department.objects.filter(pk__in=[company["head"].pk, company["plant"].pk]).count() == 2
+    assert not AuditEvent.objects.filter(action="department.deleted").exists()
+
+
+def test_delete_a_location(api, company, org):
+    unused = LocationFactory(organization=org, name="閉鎖した倉庫")
+    assert api.delete(f"/locations/{unused.pk}").status_code == 204
+    assert not Location.objects.filter(pk=unused.pk).exists()
+    error = assert_error(api.delete(f"/locations/{company['osaka'].pk}"), 409, "location_not_empty")
+    assert "大阪工場" in error["message"]
+    assert Location.objects.filter(pk=company["osaka"].pk).exists()
+
+
+def test_deleting_needs_departments_manage_and_stays_in_the_organization(
+    advocate_api, admin, org, other_org, company
+):
+    unused_dept = DepartmentFactory(organization=org)
+    unused_loc = LocationFactory(organization=org)
+    for path in (f"/departments/{unused_dept.pk}", f"/locations/{unused_loc.pk}"):
+        assert_error(advocate_api.delete(path), 403, "permission_denied")
+        assert_error(Api(token_for(admin, scopes=("read",))).delete(path), 403, "permission_denied")
+    program_manager = Api(token_for(make_person(org, roles=[Role.PROGRAM_MANAGER])))
+    foreign_dept = DepartmentFactory(organization=other_org)
+    foreign_loc = LocationFactory(organization=other_org)
+    assert_error(program_manager.delete(f"/departments/{foreign_dept.pk}"), 404, "not_found")
+    assert_error(program_manager.delete(f"/locations/{foreign_loc.pk}"), 404, "not_found")
+    assert Department.objects.filter(pk=foreign_dept.pk).exists()
+    assert Location.objects.filter(pk=foreign_loc.pk).exists()
+    assert program_manager.delete(f"/departments/{unused_dept.pk}").status_code == 204
+    assert program_manager.delete(f"/locations/{unused_loc.pk}").status_code == 204
 
 
 # --- organization --------------------------------------------------------------------------------

@@ -31,20 +31,21 @@ COLUMNS = (
 )
 
 GRID = """
-action               | admin  pm  curator  reviewer  manager  advocate  exec | writes
-org.view             |   ✓    ✓      ✓        ✓         ✓        ✓       ✓  |   R
-org.manage           |   ✓    ·      ·        ·         ·        ·       ·  |   W
-departments.view     |   ✓    ✓      ✓        ✓         ✓        ✓       ✓  |   R
-departments.manage   |   ✓    ✓      ·        ·         ·        ·       ·  |   W
-people.view          |   ✓    ✓      ·        ·         ✓        ·       ·  |   R
-people.manage        |   ✓    ✓      ·        ·         ·        ·       ·  |   W
-people.import        |   ✓    ✓      ·        ·         ·        ·       ·  |   W
-people.offboard      |   ✓    ·      ·        ·         ·        ·       ·  |   W
-roles.assign         |   ✓    ·      ·        ·         ·        ·       ·  |   W
-invitations.manage   |   ✓    ✓      ·        ·         ·        ·       ·  |   W
-audit.view           |   ✓    ·      ·        ·         ·        ·       ·  |   R
-tokens.personal      |   ✓    ✓      ✓        ✓         ✓        ✓       ✓  |   W
-tokens.organization  |   ✓    ·      ·        ·         ·        ·       ·  |   W
+action                 | admin  pm  curator  reviewer  manager  advocate  exec | writes
+org.view               |   ✓    ✓      ✓        ✓         ✓        ✓       ✓  |   R
+org.manage             |   ✓    ·      ·        ·         ·        ·       ·  |   W
+departments.view       |   ✓    ✓      ✓        ✓         ✓        ✓       ✓  |   R
+departments.manage     |   ✓    ✓      ·        ·         ·        ·       ·  |   W
+people.view            |   ✓    ✓      ·        ·         ✓        ·       ·  |   R
+people.manage          |   ✓    ✓      ·        ·         ·        ·       ·  |   W
+people.import          |   ✓    ✓      ·        ·         ·        ·       ·  |   W
+people.offboard        |   ✓    ·      ·        ·         ·        ·       ·  |   W
+people.security_reset  |   ✓    ·      ·        ·         ·        ·       ·  |   W
+roles.assign           |   ✓    ·      ·        ·         ·        ·       ·  |   W
+invitations.manage     |   ✓    ✓      ·        ·         ·        ·       ·  |   W
+audit.view             |   ✓    ·      ·        ·         ·        ·       ·  |   R
+tokens.personal        |   ✓    ✓      ✓        ✓         ✓        ✓       ✓  |   W
+tokens.organization    |   ✓    ·      ·        ·         ·        ·       ·  |   W
 """
 
 

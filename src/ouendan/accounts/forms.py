@@ -17,6 +17,7 @@ from ouendan.accounts.models import LANGUAGE_CHOICES, Membership
 from ouendan.accounts.roles import Role
 from ouendan.accounts.selectors import AuditFilter, PeopleFilter
 from ouendan.accounts.services.people import OFFBOARD_REASON_MAX, PersonData
+from ouendan.accounts.services.security import TWO_FACTOR_RESET_REASON_MAX
 from ouendan.core.errors import DomainError
 
 Choices = Sequence[tuple[Any, str]]
@@ -217,6 +218,16 @@ class OffboardForm(forms.Form):
         max_length=OFFBOARD_REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Kept in the audit log, e.g. 退職 (resignation) or 契約終了."),
+    )
+
+
+class TwoFactorResetForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        required=False,
+        max_length=TWO_FACTOR_RESET_REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in the audit log, e.g. lost phone, confirmed by a call."),
     )
 
 

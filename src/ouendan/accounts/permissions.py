@@ -28,6 +28,7 @@ class Action(enum.StrEnum):
     PEOPLE_MANAGE = "people.manage"
     PEOPLE_IMPORT = "people.import"
     PEOPLE_OFFBOARD = "people.offboard"
+    PEOPLE_SECURITY_RESET = "people.security_reset"
     ROLES_ASSIGN = "roles.assign"
     INVITATIONS_MANAGE = "invitations.manage"
     AUDIT_VIEW = "audit.view"
@@ -57,6 +58,8 @@ MATRIX: dict[Action, frozenset[Role]] = {
     Action.PEOPLE_MANAGE: _PEOPLE_ADMINS,
     Action.PEOPLE_IMPORT: _PEOPLE_ADMINS,
     Action.PEOPLE_OFFBOARD: _ADMINS,
+    # Resetting someone's second factor hands their account to whoever holds their password.
+    Action.PEOPLE_SECURITY_RESET: _ADMINS,
     Action.ROLES_ASSIGN: _ADMINS,
     Action.INVITATIONS_MANAGE: _PEOPLE_ADMINS,
     Action.AUDIT_VIEW: _ADMINS,

@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce, NullIf
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ouendan.accounts.crypto import secret_hash
 from ouendan.accounts.models import (
@@ -23,6 +24,7 @@ from ouendan.accounts.models import (
     Membership,
     Organization,
     RoleGrant,
+    TotpDevice,
     User,
 )
 from ouendan.accounts.permissions import Action, Actor, actor_for_membership, require
@@ -230,6 +232,13 @@ def department_get(*, actor: Actor, department_id: int) -> Department:
     return dept
 
 
+def departments_existing(*, actor: Actor, ids: set[int]) -> set[int]:
+    """Which of these department ids still exist in the organization (no query for none)."""
+    if not ids:
+        return set()
+    return set(department_list(actor=actor).filter(pk__in=ids).values_list("pk", flat=True))
+
+
 def departments_with_counts(*, actor: Actor) -> QuerySet[Department]:
     """Departments by name with their active member counts (the API's flat list)."""
     return department_list(actor=actor).annotate(
@@ -238,9 +247,113 @@ def departments_with_counts(*, actor: Actor) -> QuerySet[Department]:
 
 
 def locations_with_counts(*, actor: Actor) -> QuerySet[Location]:
+    """Locations by name with their active member counts, and ``recorded_count``: everyone
+    placed there, people who have left included (a location is deletable only at zero)."""
     return location_list(actor=actor).annotate(
-        member_count=Count("members", filter=Q(members__status=Membership.Status.ACTIVE))
+        member_count=Count("members", filter=Q(members__status=Membership.Status.ACTIVE)),
+        recorded_count=Count("members"),
     )
+
+
+@dataclass(frozen=True)
+class UnitUsage:
+    """What still points at a department or a location: while anything does, it stays.
+
+    People who have left count too: their history keeps the department and location they had.
+    """
+
+    sub_departments: int = 0
+    members: int = 0
+    former_members: int = 0
+    pending_invitations: int = 0
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.sub_departments or self.members or self.former_members or self.pending_invitations
+        )
+
+    def reasons(self) -> list[str]:
+        """One sentence per kind of use, saying what to do about it (empty when unused)."""
+        reasons = []
+        if self.sub_departments:
+            reasons.append(
+                ngettext(
+                    "It has %(count)d sub-department: move or delete it first.",
+                    "It has %(count)d sub-departments: move or delete them first.",
+                    self.sub_departments,
+                )
+                % {"count": self.sub_departments}
+            )
+        if self.members:
+            reasons.append(
+                ngettext(
+                    "%(count)d person is placed in it: move them elsewhere first.",
+                    "%(count)d people are placed in it: move them elsewhere first.",
+                    self.members,
+                )
+                % {"count": self.members}
+            )
+        if self.former_members:
+            reasons.append(
+                ngettext(
+                    "%(count)d person who has left is still recorded in it, so it stays for "
+                    "their history; rename it instead if it no longer exists.",
+                    "%(count)d people who have left are still recorded in it, so it stays for "
+                    "their history; rename it instead if it no longer exists.",
+                    self.former_members,
+                )
+                % {"count": self.former_members}
+            )
+        if self.pending_invitations:
+            reasons.append(
+                ngettext(
+                    "%(count)d pending invitation places someone in it: revoke it first.",
+                    "%(count)d pending invitations place people in it: revoke them first.",
+                    self.pending_invitations,
+                )
+                % {"count": self.pending_invitations}
+            )
+        return reasons
+
+
+def _member_counts(members: QuerySet[Membership]) -> tuple[int, int]:
+    counts = members.aggregate(
+        active=Count("pk", filter=Q(status=Membership.Status.ACTIVE)),
+        left=Count("pk", filter=~Q(status=Membership.Status.ACTIVE)),
+    )
+    return counts["active"], counts["left"]
+
+
+def department_usage(*, actor: Actor, department_id: int) -> UnitUsage:
+    """Sub-departments, people (active and left) and pending invitations in a department."""
+    require(actor, Action.DEPARTMENTS_VIEW)
+    org = actor.organization
+    active, left = _member_counts(
+        Membership.objects.filter(organization=org, department_id=department_id)
+    )
+    return UnitUsage(
+        sub_departments=Department.objects.filter(
+            organization=org, parent_id=department_id
+        ).count(),
+        members=active,
+        former_members=left,
+        pending_invitations=Invitation.objects.filter(
+            organization=org,
+            department_id=department_id,
+            status=Invitation.Status.PENDING,
+            expires_at__gt=timezone.now(),
+        ).count(),
+    )
+
+
+def location_usage(*, actor: Actor, location_id: int) -> UnitUsage:
+    """People (active and left) at a location."""
+    require(actor, Action.DEPARTMENTS_VIEW)
+    active, left = _member_counts(
+        Membership.objects.filter(organization=actor.organization, location_id=location_id)
+    )
+    return UnitUsage(members=active, former_members=left)
 
 
 def organization_get(*, actor: Actor) -> Organization:
@@ -314,6 +427,31 @@ def person_active_token_count(*, actor: Actor, membership: Membership) -> int:
     return ApiToken.objects.filter(
         organization=actor.organization, membership=membership, revoked_at__isnull=True
     ).count()
+
+
+def person_two_factor_since(*, actor: Actor, membership: Membership) -> datetime | None:
+    """When the person turned two-factor authentication on; None when it is not set up.
+
+    Only for those who may reset it: whether someone uses a second factor is security detail.
+    """
+    require(actor, Action.PEOPLE_SECURITY_RESET)
+    if membership.organization_id != actor.organization.pk:
+        raise NotFound(_("That person does not exist."))
+    return (
+        TotpDevice.objects.filter(user_id=membership.user_id, confirmed_at__isnull=False)
+        .values_list("confirmed_at", flat=True)
+        .first()
+    )
+
+
+def person_other_organization_count(*, actor: Actor, membership: Membership) -> int:
+    """In how many other organizations the person is an active member (a sign-in is shared)."""
+    require(actor, Action.PEOPLE_SECURITY_RESET)
+    return (
+        Membership.objects.filter(user_id=membership.user_id, status=Membership.Status.ACTIVE)
+        .exclude(organization=actor.organization)
+        .count()
+    )
 
 
 def person_audit_events(

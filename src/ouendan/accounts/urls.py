@@ -41,6 +41,11 @@ urlpatterns = [
         people.person_reinstate_view,
         name="person_reinstate",
     ),
+    path(
+        "people/<int:membership_id>/reset-two-factor/",
+        people.person_two_factor_reset_view,
+        name="person_two_factor_reset",
+    ),
     # Organization settings, departments and locations (views/organization.py)
     path("organization/", organization.settings_view, name="settings"),
     path("organization/departments/", organization.departments, name="departments"),
@@ -49,7 +54,17 @@ urlpatterns = [
         organization.department_edit,
         name="department_edit",
     ),
+    path(
+        "organization/departments/<int:department_id>/delete/",
+        organization.department_delete_view,
+        name="department_delete",
+    ),
     path("organization/locations/", organization.locations, name="locations"),
+    path(
+        "organization/locations/<int:location_id>/delete/",
+        organization.location_delete_view,
+        name="location_delete",
+    ),
     # Invitations (views/invitations.py); accepting one needs no sign-in
     path("invitations/", invitations.invitation_list_view, name="invitations"),
     path(

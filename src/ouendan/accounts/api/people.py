@@ -28,8 +28,10 @@ from ouendan.accounts.selectors import (
 from ouendan.accounts.services.organizations import (
     UNCHANGED,
     department_create,
+    department_delete,
     department_update,
     location_create,
+    location_delete,
     location_update,
     organization_update,
 )
@@ -41,6 +43,7 @@ from ouendan.accounts.services.people import (
     person_reinstate,
     person_update,
 )
+from ouendan.accounts.services.security import TWO_FACTOR_RESET_REASON_MAX, two_factor_reset
 from ouendan.core.api import ErrorOut, Page, error_responses, paginate
 
 router = Router(tags=["people"])
@@ -52,6 +55,7 @@ PersonStatus = Literal["active", "left"]
 READ_ERRORS = error_responses(400, 401, 403)
 ONE_ERRORS = error_responses(401, 403, 404)
 WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 422)
+DELETE_ERRORS = error_responses(401, 403, 404, 409)
 
 
 # --- Me ------------------------------------------------------------------------------------------
@@ -136,6 +140,15 @@ class PersonUpdateIn(Schema):
 
 class OffboardIn(Schema):
     reason: str = Field(default="", max_length=OFFBOARD_REASON_MAX, examples=["自己都合退職"])
+
+
+class TwoFactorResetIn(Schema):
+    reason: str = Field(
+        default="",
+        max_length=TWO_FACTOR_RESET_REASON_MAX,
+        description="Kept in the audit log.",
+        examples=["スマートフォン紛失"],
+    )
 
 
 class PeopleQuery(Schema):
@@ -302,6 +315,27 @@ def people_reinstate_api(request: HttpRequest, person_id: int) -> dict[str, Any]
     return _one_person(actor, person_id)
 
 
+@router.post(
+    "/people/{int:person_id}/two-factor/reset",
+    response={200: PersonOut, **WRITE_ERRORS},
+    summary="Reset a person's two-factor authentication",
+    description="For someone who lost their authenticator: their TOTP device and recovery codes "
+    "are removed and every session of theirs ends. They sign in with their password and set up "
+    "two-factor again where it is required for them. Their sign-in may belong to other "
+    "organizations too; the reset applies there as well. Org admins only. Body optional: "
+    '`{"reason": "…"}`, kept in the audit log. Errors: `400 self_two_factor_reset` (your own: '
+    "use the security page), `400 two_factor_not_enabled` (nothing to reset), "
+    "`403 permission_denied`, `404 not_found`, `409 person_left` (they left this organization).",
+)
+def people_two_factor_reset_api(
+    request: HttpRequest, person_id: int, payload: TwoFactorResetIn | None = None
+) -> dict[str, Any]:
+    actor = request_actor(request)
+    reason = payload.reason if payload is not None else ""
+    two_factor_reset(actor=actor, membership_id=person_id, reason=reason)
+    return _one_person(actor, person_id)
+
+
 # --- Departments and locations -------------------------------------------------------------------
 
 
@@ -413,6 +447,21 @@ def departments_update_api(
     return _one_department(actor, department_id)
 
 
+@router.delete(
+    "/departments/{int:department_id}",
+    response={204: None, **DELETE_ERRORS},
+    summary="Delete an unused department",
+    description="Only a department without sub-departments, without people (people who have "
+    "left included: their history keeps it) and without pending invitations can be deleted. "
+    "Errors: `409 department_not_empty` (the message says what still uses it), "
+    "`403 permission_denied`, `404 not_found`.",
+    tags=["organization"],
+)
+def departments_delete_api(request: HttpRequest, department_id: int) -> Status[None]:
+    department_delete(actor=request_actor(request), department_id=department_id)
+    return Status(204, None)
+
+
 @router.get(
     "/locations",
     response={200: Page[LocationOut], **READ_ERRORS},
@@ -462,6 +511,19 @@ def locations_update_api(
     actor = request_actor(request)
     location_update(actor=actor, location_id=location_id, name=payload.name, code=payload.code)
     return _one_location(actor, location_id)
+
+
+@router.delete(
+    "/locations/{int:location_id}",
+    response={204: None, **DELETE_ERRORS},
+    summary="Delete an unused location",
+    description="Only a location nobody is placed at (people who have left included) can be "
+    "deleted. Errors: `409 location_not_empty`, `403 permission_denied`, `404 not_found`.",
+    tags=["organization"],
+)
+def locations_delete_api(request: HttpRequest, location_id: int) -> Status[None]:
+    location_delete(actor=request_actor(request), location_id=location_id)
+    return Status(204, None)
 
 
 # --- Organization --------------------------------------------------------------------------------

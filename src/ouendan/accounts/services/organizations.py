@@ -19,6 +19,7 @@ from ouendan.accounts.models import (
 )
 from ouendan.accounts.permissions import Action, Actor, require, system_actor
 from ouendan.accounts.roles import Role
+from ouendan.accounts.selectors import UnitUsage, department_paths, department_usage, location_usage
 from ouendan.core.errors import Conflict, DomainError, NotFound
 
 # The department pages indent eight levels (indent-0 … indent-7).
@@ -299,6 +300,76 @@ def department_update(
             fields={"name": [_("Already exists.")]},
         ) from exc
     return dept
+
+
+def _in_use(name: str, usage: UnitUsage, code: str) -> Conflict:
+    return Conflict(
+        " ".join([_("%(name)s cannot be deleted yet.") % {"name": name}, *usage.reasons()]),
+        code=code,
+    )
+
+
+def department_delete(*, actor: Actor, department_id: int) -> Department:
+    """Delete a department nothing uses any more; returns it (without a primary key now).
+
+    Refused (``Conflict``, code ``department_not_empty``) while it has sub-departments, people
+    placed in it — people who have left included, since their history keeps it — or pending
+    invitations that would place someone in it.
+    """
+    require(actor, Action.DEPARTMENTS_MANAGE)
+    with transaction.atomic():
+        # Locked first: on PostgreSQL a concurrent move into it now waits for this transaction
+        # and then fails, instead of slipping in between the count and the delete.
+        dept = (
+            Department.objects.select_for_update()
+            .filter(organization=actor.organization, pk=department_id)
+            .first()
+        )
+        if dept is None:
+            raise NotFound(_("That department does not exist."))
+        usage = department_usage(actor=actor, department_id=dept.pk)
+        if not usage.empty:
+            raise _in_use(dept.name, usage, "department_not_empty")
+        audit_record(
+            actor=actor,
+            action="department.deleted",
+            target=dept,
+            data={
+                "name": dept.name,
+                "code": dept.code,
+                "path": department_paths(actor=actor).get(dept.pk, dept.name),
+            },
+        )
+        dept.delete()
+    return dept
+
+
+def location_delete(*, actor: Actor, location_id: int) -> Location:
+    """Delete a location nobody is placed at (people who have left included); returns it
+    (without a primary key now).
+
+    Refused with ``Conflict`` (code ``location_not_empty``) otherwise.
+    """
+    require(actor, Action.DEPARTMENTS_MANAGE)
+    with transaction.atomic():
+        location = (
+            Location.objects.select_for_update()
+            .filter(organization=actor.organization, pk=location_id)
+            .first()
+        )
+        if location is None:
+            raise NotFound(_("That location does not exist."))
+        usage = location_usage(actor=actor, location_id=location.pk)
+        if not usage.empty:
+            raise _in_use(location.name, usage, "location_not_empty")
+        audit_record(
+            actor=actor,
+            action="location.deleted",
+            target=location,
+            data={"name": location.name, "code": location.code},
+        )
+        location.delete()
+    return location
 
 
 def _ensure_location_unique(actor: Actor, name: str, exclude_id: int | None = None) -> None:

@@ -1,8 +1,9 @@
 """Sign-in and account security: throttling and lockout, two-factor (TOTP and recovery codes),
-password change and password reset.
+an admin's reset of someone's two-factor, password change and password reset.
 
 These services act on a ``User`` (a sign-in identity), not on an ``Actor``: most run before anyone
-is signed in. Every state change a person would ask about is audited in each organization where
+is signed in. The exception is ``two_factor_reset``, which an organization admin performs on
+someone else. Every state change a person would ask about is audited in each organization where
 the user has an active membership. Client addresses are only ever kept as a keyed hash.
 """
 
@@ -39,9 +40,15 @@ from django.utils.translation import ngettext
 from ouendan.accounts import crypto
 from ouendan.accounts.audit import audit_record
 from ouendan.accounts.models import LoginFailure, Membership, RecoveryCode, TotpDevice, User
-from ouendan.accounts.permissions import actor_for_membership, system_actor
+from ouendan.accounts.permissions import (
+    Action,
+    Actor,
+    actor_for_membership,
+    require,
+    system_actor,
+)
 from ouendan.accounts.roles import Role
-from ouendan.core.errors import DomainError
+from ouendan.core.errors import Conflict, DomainError, NotFound
 
 logger = logging.getLogger("ouendan.accounts.security")
 
@@ -58,6 +65,10 @@ TOTP_VALID_WINDOW = 1
 PASSWORD_RESET_PER_EMAIL = 3
 PASSWORD_RESET_PER_CLIENT = 20
 PASSWORD_RESET_WINDOW = 60 * 60
+TWO_FACTOR_RESET_REASON_MAX = 500
+# How the reset appears in the audit log of the person's other organizations: who did it there
+# is another tenant's business, so neither their name nor their reason is carried across.
+OTHER_ORGANIZATION_ADMIN = "an admin of another organization"
 
 
 # --- Errors --------------------------------------------------------------------------------------
@@ -482,6 +493,109 @@ def recovery_codes_regenerate(*, user: User, password: str, client: str) -> list
         codes = _recovery_codes_replace(user)
         _audit_for_user(user, "auth.recovery_codes_regenerated")
     return codes
+
+
+def _nothing_to_reset(membership: Membership) -> DomainError:
+    return DomainError(
+        _("%(name)s has not set up two-factor authentication, so there is nothing to reset.")
+        % {"name": membership.full_name},
+        code="two_factor_not_enabled",
+    )
+
+
+def two_factor_reset_refusal(
+    *, actor: Actor, membership: Membership, enabled: bool = True
+) -> DomainError | None:
+    """Why the actor may not reset this person's two-factor, or None when they may.
+
+    ``enabled`` says whether the person has a confirmed device (the reset itself checks that
+    again, atomically). Pages ask this before offering the confirmation.
+    """
+    if actor.user is not None and actor.user.pk == membership.user_id:
+        return DomainError(
+            _(
+                "You cannot reset your own two-factor authentication here. Use your security "
+                "page to turn it off or to get new recovery codes."
+            ),
+            code="self_two_factor_reset",
+        )
+    if not membership.is_active:
+        return Conflict(
+            _(
+                "%(name)s has left the organization: their two-factor authentication can only "
+                "be reset by an organization they still belong to."
+            )
+            % {"name": membership.full_name},
+            code="person_left",
+        )
+    if not enabled:
+        return _nothing_to_reset(membership)
+    return None
+
+
+def two_factor_reset(*, actor: Actor, membership_id: int, reason: str = "") -> Membership:
+    """An org admin turns off someone else's two-factor (they lost their phone).
+
+    Their authenticator and recovery codes are removed and every session of theirs ends; they
+    sign in with their password and set up two-factor again where it is required for them.
+    The device belongs to the sign-in, which may also be in other organizations: the reset
+    applies there too, so it is audited there as well (without the actor's name or reason).
+    Resetting your own is refused (the security page turns it off with your password).
+    """
+    require(actor, Action.PEOPLE_SECURITY_RESET)
+    membership = (
+        Membership.objects.select_related("user", "organization")
+        .filter(organization=actor.organization, pk=membership_id)
+        .first()
+    )
+    if membership is None:
+        raise NotFound(_("That person does not exist."))
+    refusal = two_factor_reset_refusal(actor=actor, membership=membership)
+    if refusal is not None:
+        raise refusal
+    reason = reason.strip()
+    if len(reason) > TWO_FACTOR_RESET_REASON_MAX:
+        raise DomainError(
+            _("The reason can be at most %(limit)d characters long.")
+            % {"limit": TWO_FACTOR_RESET_REASON_MAX},
+            fields={"reason": [_("Too long.")]},
+        )
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=membership.user_id)
+        # The delete is the check: of two admins resetting at once, the second finds nothing.
+        removed, _counts = TotpDevice.objects.filter(user=user, confirmed_at__isnull=False).delete()
+        if not removed:
+            raise _nothing_to_reset(membership)
+        codes_removed = RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()
+        RecoveryCode.objects.filter(user=user).delete()
+        _stamp_rotate(user)
+        others = [
+            m for m in _active_memberships(user) if m.organization_id != membership.organization_id
+        ]
+        # Chains are locked in organization-name order, like every writer that audits in several
+        # organizations, so two such writers never wait on each other crosswise.
+        for target in sorted([membership, *others], key=lambda m: (m.organization.name, m.pk)):
+            if target is membership:
+                audit_record(
+                    actor=actor,
+                    action="auth.two_factor_reset",
+                    target=membership,
+                    data={
+                        "reason": reason,
+                        "recovery_codes_removed": codes_removed,
+                        # The sign-in is shared: the reset applies in these organizations too.
+                        "other_organizations": len(others),
+                    },
+                )
+            else:
+                audit_record(
+                    actor=system_actor(target.organization, label=OTHER_ORGANIZATION_ADMIN),
+                    action="auth.two_factor_reset",
+                    target=target,
+                    data={"by_another_organization": True},
+                )
+    membership.user = user
+    return membership
 
 
 # --- Passwords -----------------------------------------------------------------------------------

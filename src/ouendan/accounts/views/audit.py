@@ -39,9 +39,11 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "organization.updated": gettext_lazy("Organization settings changed"),
     "department.created": gettext_lazy("Department added"),
     "department.updated": gettext_lazy("Department changed"),
+    "department.deleted": gettext_lazy("Department deleted"),
     "departments.imported": gettext_lazy("Departments imported"),
     "location.created": gettext_lazy("Location added"),
     "location.updated": gettext_lazy("Location changed"),
+    "location.deleted": gettext_lazy("Location deleted"),
     "invitation.created": gettext_lazy("Invitation sent"),
     "invitation.sent": gettext_lazy("Invitation sent"),
     "invitation.resent": gettext_lazy("Invitation sent again"),
@@ -56,6 +58,7 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "auth.password_reset": gettext_lazy("Password reset"),
     "auth.two_factor_enabled": gettext_lazy("Two-factor authentication turned on"),
     "auth.two_factor_disabled": gettext_lazy("Two-factor authentication turned off"),
+    "auth.two_factor_reset": gettext_lazy("Two-factor authentication reset by an admin"),
     "auth.recovery_code_used": gettext_lazy("Recovery code used"),
     "auth.recovery_codes_regenerated": gettext_lazy("Recovery codes renewed"),
 }
@@ -102,18 +105,32 @@ class AuditRow:
     data: list[tuple[str, str]]
 
 
-def _target_url(actor: Actor, event: AuditEvent) -> str:
+def _target_url(actor: Actor, event: AuditEvent, departments: set[int]) -> str:
     if not event.target_id.isdigit():
         return ""
     if event.target_type == "accounts.membership" and can(actor, Action.PEOPLE_VIEW):
         return reverse("accounts:person_detail", args=[int(event.target_id)])
-    if event.target_type == "accounts.department" and can(actor, Action.DEPARTMENTS_MANAGE):
+    if event.target_type == "accounts.department" and int(event.target_id) in departments:
         return reverse("accounts:department_edit", args=[int(event.target_id)])
     return ""
 
 
 def audit_rows(actor: Actor, events: Iterable[AuditEvent]) -> list[AuditRow]:
     """What a person reads in a row: human names where known, data as ``key: value``."""
+    events = list(events)
+    # Departments are deleted sometimes: link only to those still there (one query).
+    departments = (
+        selectors.departments_existing(
+            actor=actor,
+            ids={
+                int(event.target_id)
+                for event in events
+                if event.target_type == "accounts.department" and event.target_id.isdigit()
+            },
+        )
+        if can(actor, Action.DEPARTMENTS_MANAGE)
+        else set()
+    )
     return [
         AuditRow(
             seq=event.seq,
@@ -123,7 +140,7 @@ def audit_rows(actor: Actor, events: Iterable[AuditEvent]) -> list[AuditRow]:
             action_label=action_label(event.action),
             target_type_label=str(TARGET_LABELS.get(event.target_type, event.target_type)),
             target_label=event.target_label,
-            target_url=_target_url(actor, event),
+            target_url=_target_url(actor, event, departments),
             data=[(str(key), _compact(value)) for key, value in sorted(event.data.items())],
         )
         for event in events

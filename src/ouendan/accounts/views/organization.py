@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from ouendan.accounts.forms import (
     DepartmentForm,
@@ -23,13 +23,16 @@ from ouendan.accounts.selectors import (
     department_descendant_ids,
     department_get,
     department_tree,
+    department_usage,
     locations_with_counts,
     organization_get,
 )
 from ouendan.accounts.services.organizations import (
     department_create,
+    department_delete,
     department_update,
     location_create,
+    location_delete,
     location_update,
     organization_update,
 )
@@ -142,9 +145,28 @@ def department_edit(request: HttpRequest, department_id: int) -> HttpResponse:
                 return redirect("accounts:departments")
     else:
         form = DepartmentForm(parents=parents, initial=initial)
-    return render(
-        request, "accounts/organization/department_edit.html", {"form": form, "department": dept}
-    )
+    context = {
+        "form": form,
+        "department": dept,
+        # What still uses it: the page says so instead of offering a delete that would fail.
+        "usage": department_usage(actor=actor, department_id=dept.pk),
+    }
+    return render(request, "accounts/organization/department_edit.html", context)
+
+
+@login_required
+@require_POST
+def department_delete_view(request: HttpRequest, department_id: int) -> HttpResponse:
+    actor = page_actor(request, Action.DEPARTMENTS_MANAGE)
+    try:
+        dept = department_delete(actor=actor, department_id=department_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("accounts:department_edit", department_id=department_id)
+    messages.success(request, _("The department %(name)s was deleted.") % {"name": dept.name})
+    return redirect("accounts:departments")
 
 
 @login_required
@@ -184,3 +206,18 @@ def locations(request: HttpRequest) -> HttpResponse:
         form = LocationForm(initial=initial)
     context = {"rows": rows, "form": form, "editing": editing, "can_manage": can_manage}
     return render(request, "accounts/organization/locations.html", context)
+
+
+@login_required
+@require_POST
+def location_delete_view(request: HttpRequest, location_id: int) -> HttpResponse:
+    actor = page_actor(request, Action.DEPARTMENTS_MANAGE)
+    try:
+        location = location_delete(actor=actor, location_id=location_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The location %(name)s was deleted.") % {"name": location.name})
+    return redirect("accounts:locations")

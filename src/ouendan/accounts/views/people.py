@@ -1,4 +1,5 @@
-"""The people directory, a person's page, adding and editing people, leavers (退職)."""
+"""The people directory, a person's page, adding and editing people, leavers (退職), and an
+admin's reset of someone's two-factor authentication."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from ouendan.accounts.forms import (
     OffboardForm,
     PeopleFilterForm,
     PersonForm,
+    TwoFactorResetForm,
     add_domain_error,
 )
 from ouendan.accounts.models import Membership
@@ -31,12 +33,19 @@ from ouendan.accounts.selectors import (
     person_active_token_count,
     person_audit_events,
     person_find,
+    person_other_organization_count,
+    person_two_factor_since,
 )
 from ouendan.accounts.services.people import (
     person_create,
     person_offboard,
     person_reinstate,
     person_update,
+)
+from ouendan.accounts.services.security import (
+    two_factor_required,
+    two_factor_reset,
+    two_factor_reset_refusal,
 )
 from ouendan.core.errors import DomainError, NotFound
 
@@ -105,6 +114,7 @@ def person_detail(request: HttpRequest, membership_id: int) -> HttpResponse:
     person = _person_or_404(actor, membership_id)
     is_self = actor.membership is not None and actor.membership.pk == person.pk
     can_audit = can(actor, Action.AUDIT_VIEW)
+    can_reset = can(actor, Action.PEOPLE_SECURITY_RESET)
     context = {
         "person": person,
         "department_path": department_paths(actor=actor).get(person.department_id or 0, ""),
@@ -117,6 +127,17 @@ def person_detail(request: HttpRequest, membership_id: int) -> HttpResponse:
         "can_edit": can(actor, Action.PEOPLE_MANAGE),
         "can_offboard": can(actor, Action.PEOPLE_OFFBOARD) and not is_self,
         "is_self": is_self,
+        # Whether someone uses a second factor is shown only to those who may reset it.
+        "show_two_factor": can_reset,
+        "two_factor_since": (
+            person_two_factor_since(actor=actor, membership=person) if can_reset else None
+        ),
+        "two_factor_required": (
+            can_reset
+            and person.is_active
+            and two_factor_required(user=person.user, membership=person)
+        ),
+        "can_reset_two_factor": can_reset and not is_self and person.is_active,
     }
     return render(request, "accounts/people/detail.html", context)
 
@@ -247,3 +268,50 @@ def person_reinstate_view(request: HttpRequest, membership_id: int) -> HttpRespo
             % {"name": person.full_name},
         )
     return redirect("accounts:person_detail", membership_id=person.pk)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def person_two_factor_reset_view(request: HttpRequest, membership_id: int) -> HttpResponse:
+    """A confirmation page; the POST removes the person's second factor and signs them out."""
+    actor = page_actor(request, Action.PEOPLE_SECURITY_RESET)
+    person = _person_or_404(actor, membership_id)
+    since = person_two_factor_since(actor=actor, membership=person)
+    if request.method != "POST":
+        refusal = two_factor_reset_refusal(actor=actor, membership=person, enabled=bool(since))
+        if refusal is not None:
+            messages.info(request, refusal.message)
+            if refusal.code == "self_two_factor_reset":
+                return redirect("accounts:security")
+            return redirect("accounts:person_detail", membership_id=person.pk)
+    form = TwoFactorResetForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            two_factor_reset(
+                actor=actor, membership_id=person.pk, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as error:
+            if error.fields:
+                add_domain_error(form, error)
+            else:
+                # A refusal (already reset by someone else, left meanwhile): nothing to confirm.
+                messages.error(request, error.message)
+                return redirect("accounts:person_detail", membership_id=person.pk)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The two-factor authentication of %(name)s was reset and they were signed "
+                    "out everywhere. They can set it up again at their next sign-in."
+                )
+                % {"name": person.full_name},
+            )
+            return redirect("accounts:person_detail", membership_id=person.pk)
+    context = {
+        "form": form,
+        "person": person,
+        "two_factor_since": since,
+        "required": two_factor_required(user=person.user, membership=person),
+        "other_organizations": person_other_organization_count(actor=actor, membership=person),
+    }
+    return render(request, "accounts/people/two_factor_reset.html", context)
