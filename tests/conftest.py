@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from ouendan.accounts.models import Membership, Organization
@@ -77,8 +78,13 @@ def other_admin(other_org: Organization) -> Membership:
     return make_person(other_org, roles=[Role.ORG_ADMIN], full_name="他社 管理者")
 
 
-def signed_in(membership: Membership, *, language: str = "ja") -> Client:
-    client = Client(headers={"Accept-Language": language})
+def signed_in(membership: Membership, *, language: str | None = None) -> Client:
+    """A client signed in as the person, second factor done. ``language`` is chosen the way a
+    person does (the switcher's cookie); without it the page follows the person's profile, then
+    the organization's language, as in real use."""
+    client = Client(headers={"Accept-Language": language or "ja"})
+    if language:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     client.force_login(membership.user)
     session = client.session
     session[TWO_FACTOR_VERIFIED] = True
