@@ -418,3 +418,28 @@ def test_api_reset_of_a_leaver(admin, admin_actor, with_phone):
     person_offboard(actor=admin_actor, membership_id=with_phone.pk)
     error = assert_error(Api(token_for(admin)).post(api_reset_path(with_phone)), 409, "person_left")
     assert with_phone.full_name in error["message"]
+
+
+def test_the_operator_resets_the_only_admin_from_the_command_line(admin, org):
+    import io
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    enable_two_factor(admin.user)
+    out = io.StringIO()
+    call_command(
+        "two_factor_reset",
+        organization=org.slug,
+        email=admin.user.email.upper(),
+        reason="phone lost, identity checked by a call",
+        stdout=out,
+    )
+    assert not TotpDevice.objects.filter(user=admin.user).exists()
+    event = resets()[-1]
+    assert event.actor_label == "manage.py two_factor_reset" and event.actor_user is None
+    assert "signed out" in out.getvalue()
+    with pytest.raises(CommandError):  # nothing left to reset
+        call_command("two_factor_reset", organization=org.slug, email=admin.user.email, reason="x")
+    with pytest.raises(CommandError):  # not in that organization
+        call_command("two_factor_reset", organization="nope", email=admin.user.email, reason="x")
