@@ -22,6 +22,7 @@ class NavItem:
     url_name: str
     action: Action
     icon: str
+    description: str | Promise = ""
 
 
 @dataclass(frozen=True)
@@ -43,13 +44,55 @@ SECTIONS: tuple[NavSection, ...] = (
         "platform",
         _("Organization"),
         (
-            NavItem(_("People"), "accounts:people", Action.PEOPLE_VIEW, "people"),
-            NavItem(_("Departments"), "accounts:departments", Action.DEPARTMENTS_MANAGE, "tree"),
-            NavItem(_("Invitations"), "accounts:invitations", Action.INVITATIONS_MANAGE, "mail"),
-            NavItem(_("Import employees"), "accounts:import", Action.PEOPLE_IMPORT, "upload"),
-            NavItem(_("Settings"), "accounts:settings", Action.ORG_MANAGE, "settings"),
-            NavItem(_("API tokens"), "accounts:org_tokens", Action.TOKENS_ORGANIZATION, "key"),
-            NavItem(_("Audit log"), "accounts:audit", Action.AUDIT_VIEW, "audit"),
+            NavItem(
+                _("People"),
+                "accounts:people",
+                Action.PEOPLE_VIEW,
+                "people",
+                _("Find colleagues by name, department, location or role"),
+            ),
+            NavItem(
+                _("Departments"),
+                "accounts:departments",
+                Action.DEPARTMENTS_MANAGE,
+                "tree",
+                _("The department tree and the locations"),
+            ),
+            NavItem(
+                _("Invitations"),
+                "accounts:invitations",
+                Action.INVITATIONS_MANAGE,
+                "mail",
+                _("Invite people by e-mail and follow up"),
+            ),
+            NavItem(
+                _("Import employees"),
+                "accounts:import",
+                Action.PEOPLE_IMPORT,
+                "upload",
+                _("Add or update many people from a CSV file"),
+            ),
+            NavItem(
+                _("Settings"),
+                "accounts:settings",
+                Action.ORG_MANAGE,
+                "settings",
+                _("Name, logo, language, time zone and sign-in rules"),
+            ),
+            NavItem(
+                _("API tokens"),
+                "accounts:org_tokens",
+                Action.TOKENS_ORGANIZATION,
+                "key",
+                _("Tokens for integrations that act for the organization"),
+            ),
+            NavItem(
+                _("Audit log"),
+                "accounts:audit",
+                Action.AUDIT_VIEW,
+                "audit",
+                _("Who changed what, and when — tamper-evident"),
+            ),
         ),
     ),
 )
@@ -61,6 +104,7 @@ class NavLink:
     url: str
     icon: str
     current: bool
+    description: str = ""
 
 
 def navigation_for(actor: Actor, current_path: str) -> list[tuple[str, list[NavLink]]]:
@@ -78,7 +122,10 @@ def navigation_for(actor: Actor, current_path: str) -> list[tuple[str, list[NavL
     return [
         (
             str(section.label),
-            [NavLink(str(item.label), url, item.icon, url == current) for item, url in items],
+            [
+                NavLink(str(item.label), url, item.icon, url == current, str(item.description))
+                for item, url in items
+            ],
         )
         for section, items in visible
         if items

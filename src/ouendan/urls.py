@@ -4,6 +4,7 @@ from django.conf import settings
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from ouendan import views
 from ouendan.api import api
 from ouendan.core import health
 
@@ -13,7 +14,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("accounts/", include("ouendan.accounts.urls")),
-    path("", include("ouendan.core.urls")),
+    path("", include(([path("", views.home, name="home")], "core"))),
 ]
 
 if settings.DEBUG or settings.DEMO:

@@ -88,7 +88,6 @@ def test_a_csv_is_previewed_applied_and_its_people_are_in_the_directory(
     expect(results).to_contain_text("新入 花子")
     expect(results).to_contain_text("転勤 次郎")
     expect(results).to_contain_text("佐藤 美咲")
-    screenshot(page, "people")
 
     hanako = Membership.objects.get(organization=org, user__email="hanako.shinnyu@mirai.example")
     assert (hanako.full_name, hanako.department, hanako.location, hanako.title) == (

@@ -163,3 +163,33 @@ def test_a_missing_csrf_token_gets_the_error_schema(admin):
     response = browser.post("/api/v1/departments", {"name": "x"}, content_type="application/json")
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "csrf_failed"
+
+
+def test_people_managers_see_the_organization_at_a_glance(
+    admin, org, django_assert_max_num_queries
+):
+    from ouendan.accounts.models import Invitation
+
+    make_person(org, roles=[Role.ADVOCATE])
+    make_person(org, roles=[Role.ADVOCATE, Role.CURATOR])
+    make_person(org, roles=[])
+    Invitation.objects.create(
+        organization=org,
+        email="new@example.com",
+        token_hash="x" * 64,
+        expires_at="2099-01-01T00:00:00+00:00",
+    )
+    browser = signed_in(admin, language="en")
+    with django_assert_max_num_queries(15):
+        response = browser.get("/")
+    summary = response.context["summary"]
+    assert (summary.active_people, summary.advocates, summary.pending_invitations) == (4, 2, 1)
+    assert summary.advocate_share == 50
+    assert "advocates (50% of members)" in response.content.decode()
+
+
+def test_advocates_see_no_summary_and_people_without_a_role_are_told_why(advocate, org):
+    assert signed_in(advocate).get("/").context["summary"] is None
+    nobody = make_person(org, roles=[])
+    page = signed_in(nobody, language="en").get("/").content.decode()
+    assert "You hold no role yet" in page

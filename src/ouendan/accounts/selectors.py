@@ -176,6 +176,35 @@ def department_tree(*, actor: Actor) -> list[DepartmentNode]:
     return ordered
 
 
+@dataclass(frozen=True)
+class OrganizationSummary:
+    active_people: int
+    advocates: int
+    departments: int
+    pending_invitations: int
+
+    @property
+    def advocate_share(self) -> int:
+        """Enrolled advocates as a whole percentage of active people."""
+        return round(100 * self.advocates / self.active_people) if self.active_people else 0
+
+
+def organization_summary(*, actor: Actor) -> OrganizationSummary:
+    """The organization at a glance, for people who may see the directory (four counts)."""
+    require(actor, Action.PEOPLE_VIEW)
+    active = Membership.objects.filter(
+        organization=actor.organization, status=Membership.Status.ACTIVE
+    )
+    return OrganizationSummary(
+        active_people=active.count(),
+        advocates=active.filter(role_grants__role=Role.ADVOCATE).count(),
+        departments=Department.objects.filter(organization=actor.organization).count(),
+        pending_invitations=Invitation.objects.filter(
+            organization=actor.organization, status=Invitation.Status.PENDING
+        ).count(),
+    )
+
+
 def location_list(*, actor: Actor) -> QuerySet[Location]:
     require(actor, Action.DEPARTMENTS_VIEW)
     return Location.objects.filter(organization=actor.organization).order_by("name", "pk")

@@ -1,0 +1,21 @@
+"""The home page: where the signed-in person can go next, and the organization at a glance."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from ouendan.accounts.permissions import Action, Actor, can
+from ouendan.accounts.selectors import organization_summary
+
+
+@require_safe
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    actor: Actor | None = getattr(request, "actor", None)
+    summary = (
+        organization_summary(actor=actor)
+        if actor is not None and can(actor, Action.PEOPLE_VIEW)
+        else None
+    )
+    return render(request, "core/home.html", {"summary": summary})

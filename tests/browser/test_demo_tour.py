@@ -1,0 +1,43 @@
+"""The demo company as a newcomer meets it: demo sign-ins without a second factor, a directory of
+about 1,500 people that searches and filters, and the screenshots the README shows."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Page, expect
+
+from ouendan.accounts.models import Department, Membership
+from ouendan.accounts.selectors import PeopleFilter, people_list
+from ouendan.demo.data.organization import DEMO_PASSWORD
+from ouendan.demo.services import demo_seed
+from tests.browser.conftest import screenshot, sign_in
+from tests.factories import actor
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo(transactional_db: None) -> None:
+    demo_seed()
+
+
+def test_the_demo_admin_signs_in_and_tours_the_directory(page: Page, demo: None):
+    sign_in(page, "admin@demo.example", DEMO_PASSWORD)  # demo accounts skip the second factor
+    expect(page).to_have_url("/")
+    expect(page.locator(".brand-name")).to_have_text("株式会社みらい製作所")
+    active = Membership.objects.filter(organization__slug="demo", status="active").count()
+    expect(page.locator("main .stat").first).to_have_text(f"{active:,}")
+    screenshot(page, "home")
+
+    page.locator("#sidenav").locator(f"a[href='{reverse('accounts:people')}']").click()
+    expect(page.locator("#people-count [data-total]")).to_have_attribute("data-total", str(active))
+    sales = Department.objects.get(organization__slug="demo", name="営業", parent=None)
+    admin = Membership.objects.get(organization__slug="demo", user__email="admin@demo.example")
+    in_sales = people_list(actor=actor(admin), filters=PeopleFilter(department_id=sales.pk)).count()
+    assert 0 < in_sales < active
+    page.locator("select[name='department']").select_option(value=str(sales.pk))  # htmx reloads
+    expect(page.locator("#people-count [data-total]")).to_have_attribute(
+        "data-total", str(in_sales)
+    )
+    screenshot(page, "people")
