@@ -29,4 +29,9 @@ JOBS: tuple[PeriodicJob, ...] = (
         every=timedelta(hours=6),
         task="ouendan.accounts.tasks.import_batches_prune_task",
     ),
+    PeriodicJob(
+        name="accounts.verify_audit_chains",
+        every=timedelta(hours=1),
+        task="ouendan.accounts.tasks.audit_chains_verify_task",
+    ),
 )

@@ -61,3 +61,20 @@ def test_chains_are_separate_per_organization(admin_actor, other_admin):
     audit_record(actor=actor(other_admin), action="b")
     assert AuditEvent.objects.filter(organization=admin_actor.organization).get().seq == 1
     assert AuditEvent.objects.filter(organization=other_admin.organization).get().seq == 1
+
+
+def test_events_appended_while_verifying_are_left_for_the_next_check(admin_actor):
+    """The verifier reads the head first; an event committed after that is not 'missing'."""
+    from ouendan.accounts.models import AuditChainHead
+
+    _record_three(admin_actor)
+    head = AuditChainHead.objects.get(organization=admin_actor.organization)
+    # An appender that has inserted #4 but whose head update is not visible yet.
+    AuditEvent.objects.create(
+        organization=admin_actor.organization,
+        seq=head.seq + 1,
+        action="test.late",
+        prev_hash=head.hash,
+        hash="f" * 64,
+    )
+    assert audit_verify(admin_actor.organization) is None

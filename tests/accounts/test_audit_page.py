@@ -153,3 +153,33 @@ def test_query_count_does_not_grow_with_events(
     record(55)
     with django_assert_max_num_queries(few):
         assert len(_seqs(admin_client.get(AUDIT))) == 50
+
+
+def test_the_page_shows_the_recorded_check_and_verify_now_refreshes_it(admin_client, events):
+    assert 'class="alert success"' in admin_client.get(AUDIT).text  # first visit checks once
+    second = AuditEvent.objects.get(seq=2)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE accounts_auditevent SET action = %s WHERE id = %s", ["forged", second.pk]
+        )
+    # Pages show the recorded outcome (the hourly job or "verify now" refreshes it) …
+    assert 'class="alert error"' not in admin_client.get(AUDIT).text
+    # … and "verify now" finds the change at once.
+    response = admin_client.post(AUDIT)
+    assert response.status_code == 302
+    html = admin_client.get(AUDIT).text
+    assert 'class="alert error" role="alert"' in html and "#2" in html
+
+
+def test_the_hourly_job_checks_every_organization(admin_actor, other_admin, events):
+    from ouendan.accounts.models import AuditChainHead
+    from ouendan.accounts.tasks import audit_chains_verify_task
+
+    audit_record(actor=actor(other_admin), action="other.event")
+    assert audit_chains_verify_task.call() == 0
+    heads = AuditChainHead.objects.all()
+    assert all(head.verified_at is not None and head.broken_seq is None for head in heads)
+    AuditEvent.objects.filter(organization=other_admin.organization).update(action="forged")
+    assert audit_chains_verify_task.call() == 1
+    broken = AuditChainHead.objects.get(organization=other_admin.organization)
+    assert broken.broken_seq == 1 and "altered" in broken.broken_reason

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC
 from typing import TYPE_CHECKING, Any
@@ -86,14 +85,18 @@ class AuditBreak:
         return f"{self.organization.slug}: event #{self.seq}: {self.reason}"
 
 
-def _events(org: Organization) -> Iterator[AuditEvent]:
-    return AuditEvent.objects.filter(organization=org).order_by("seq").iterator(chunk_size=2000)
-
-
 def audit_verify(organization: Organization) -> AuditBreak | None:
-    """Recompute the organization's chain; return its first broken link, or None if intact."""
+    """Recompute the organization's chain; return its first broken link, or None if intact.
+
+    The head is read first and only the events up to it are checked: events appended while
+    this runs belong to a later check (the head and its event commit together).
+    """
+    head = AuditChainHead.objects.filter(organization=organization).first()
+    events = AuditEvent.objects.filter(organization=organization).order_by("seq")
+    if head is not None:
+        events = events.filter(seq__lte=head.seq)
     expected_seq, prev_hash = 1, GENESIS
-    for event in _events(organization):
+    for event in events.iterator(chunk_size=2000):
         if event.seq != expected_seq:
             return AuditBreak(
                 organization,
@@ -107,7 +110,6 @@ def audit_verify(organization: Organization) -> AuditBreak | None:
                 organization, event.seq, f"altered: {event.action} no longer matches its hash"
             )
         expected_seq, prev_hash = expected_seq + 1, event.hash
-    head = AuditChainHead.objects.filter(organization=organization).first()
     last_seq = expected_seq - 1
     if head is not None and (head.seq != last_seq or head.hash != prev_hash):
         return AuditBreak(
@@ -116,3 +118,29 @@ def audit_verify(organization: Organization) -> AuditBreak | None:
             f"missing: the chain ends at #{last_seq} but its head records #{head.seq}",
         )
     return None
+
+
+def audit_chain_check(organization: Organization) -> AuditBreak | None:
+    """Verify the whole chain and record the outcome on its head, for the audit page.
+
+    Verifying reads every event, so pages show the recorded outcome instead of recomputing it;
+    the scheduler runs this every hour (``ouendan/schedule.py``), and so do ``manage.py
+    audit_verify`` and the page's "verify now" button.
+    """
+    last_seq = (
+        AuditChainHead.objects.filter(organization=organization)
+        .values_list("seq", flat=True)
+        .first()
+    ) or 0
+    problem = audit_verify(organization)
+    AuditChainHead.objects.update_or_create(
+        organization=organization,
+        create_defaults={"seq": 0, "hash": GENESIS},
+        defaults={
+            "verified_at": timezone.now(),
+            "verified_seq": last_seq,
+            "broken_seq": problem.seq if problem else None,
+            "broken_reason": problem.reason[:200] if problem else "",
+        },
+    )
+    return problem

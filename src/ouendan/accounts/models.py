@@ -375,6 +375,11 @@ class AuditChainHead(models.Model):
     )
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
+    # The last full verification (``audit.audit_chain_check``), shown on the audit page.
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_seq = models.PositiveBigIntegerField(default=0)
+    broken_seq = models.PositiveBigIntegerField(null=True, blank=True)
+    broken_reason = models.CharField(max_length=200, blank=True)
 
     def __str__(self) -> str:
         return f"{self.organization_id}#{self.seq}"

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django_tasks import task
 
 from ouendan.accounts import crypto
+from ouendan.accounts.audit import audit_chain_check
+from ouendan.accounts.models import Organization
 from ouendan.accounts.services.imports import import_batches_prune, import_welcome_send
 from ouendan.accounts.services.invitations import invitation_email_send, invitations_expire
 from ouendan.accounts.services.security import password_reset_email_send
@@ -60,3 +62,16 @@ def password_reset_email_task(sealed_email: str) -> bool:
         logger.warning("password reset e-mail skipped: address cannot be decrypted")
         return False
     return password_reset_email_send(email=email)
+
+
+@task()
+def audit_chains_verify_task() -> int:
+    """Periodic: verify every organization's audit chain and record the outcome; returns how
+    many chains are broken (each one is also logged as an error)."""
+    broken = 0
+    for organization in Organization.objects.order_by("pk").iterator():
+        problem = audit_chain_check(organization)
+        if problem is not None:
+            broken += 1
+            logger.error("audit chain broken", extra={"problem": str(problem)})
+    return broken

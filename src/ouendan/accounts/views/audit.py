@@ -8,20 +8,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods
 
 from ouendan.accounts import selectors
-from ouendan.accounts.audit import audit_verify
+from ouendan.accounts.audit import audit_chain_check
 from ouendan.accounts.forms import AuditFilterForm
-from ouendan.accounts.models import AuditEvent
+from ouendan.accounts.models import AuditChainHead, AuditEvent
 from ouendan.accounts.permissions import Action, Actor, can
 from ouendan.accounts.views.people import page_actor
 
@@ -148,9 +149,18 @@ def audit_rows(actor: Actor, events: Iterable[AuditEvent]) -> list[AuditRow]:
 
 
 @login_required
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def audit_list(request: HttpRequest) -> HttpResponse:
     actor = page_actor(request, Action.AUDIT_VIEW)
+    if request.method == "POST":  # "Verify now"
+        problem = audit_chain_check(actor.organization)
+        if problem is None:
+            messages.success(request, _("The audit log was verified just now: it is intact."))
+        return redirect(request.get_full_path())
+    head = AuditChainHead.objects.filter(organization=actor.organization).first()
+    if head is None or head.verified_at is None:
+        audit_chain_check(actor.organization)  # first visit: check once, then the job keeps up
+        head = AuditChainHead.objects.filter(organization=actor.organization).first()
     actions, target_types = selectors.audit_facets(actor=actor)
     form = AuditFilterForm(
         request.GET,
@@ -166,6 +176,6 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         "rows": audit_rows(actor, page),
         "narrowed": filters != selectors.AuditFilter(),
         "one_target": filters.target_id,
-        "chain_break": audit_verify(actor.organization),
+        "chain": head,
     }
     return render(request, "accounts/audit/list.html", context)

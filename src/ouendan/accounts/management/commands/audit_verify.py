@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ouendan.accounts.audit import audit_verify
+from ouendan.accounts.audit import audit_chain_check
 from ouendan.accounts.models import Organization
 
 
@@ -22,7 +22,7 @@ class Command(BaseCommand):
                 raise CommandError(f"No organization with slug {options['organization']!r}.")
         broken = []
         for org in orgs:
-            problem = audit_verify(org)
+            problem = audit_chain_check(org)
             if problem is None:
                 self.stdout.write(f"{org.slug}: ok")
             else:
