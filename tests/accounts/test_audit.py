@@ -1,5 +1,7 @@
 """The audit chain: appended by one function, any altered or removed row is named."""
 
+import itertools
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -78,3 +80,20 @@ def test_events_appended_while_verifying_are_left_for_the_next_check(admin_actor
         hash="f" * 64,
     )
     assert audit_verify(admin_actor.organization) is None
+
+
+def test_many_events_chain_exactly_like_one_by_one(admin_actor):
+    from ouendan.accounts.audit import AuditEntry, audit_record_many
+
+    audit_record(actor=admin_actor, action="test.before")
+    made = audit_record_many(
+        actor=admin_actor,
+        entries=[AuditEntry("test.bulk", admin_actor.membership, {"i": i}) for i in range(5)],
+    )
+    audit_record(actor=admin_actor, action="test.after")
+    assert [e.seq for e in made] == [2, 3, 4, 5, 6]
+    events = list(AuditEvent.objects.order_by("seq"))
+    assert [e.action for e in events] == ["test.before", *["test.bulk"] * 5, "test.after"]
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(events))
+    assert audit_verify(admin_actor.organization) is None
+    assert audit_record_many(actor=admin_actor, entries=[]) == []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC
 from typing import TYPE_CHECKING, Any
@@ -43,6 +44,41 @@ def _event_hash(event: AuditEvent) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class AuditEntry:
+    """One event to append with ``audit_record_many``."""
+
+    action: str
+    target: models.Model | None = None
+    data: dict[str, Any] | None = None
+
+
+def _locked_head(organization: Organization) -> AuditChainHead:
+    head, _ = AuditChainHead.objects.get_or_create(organization=organization)
+    return AuditChainHead.objects.select_for_update().get(pk=head.pk)
+
+
+def _chained_event(
+    *, actor: Actor, organization: Organization, seq: int, prev_hash: str, entry: AuditEntry
+) -> AuditEvent:
+    target = entry.target
+    event = AuditEvent(
+        organization=organization,
+        seq=seq,
+        created_at=timezone.now(),
+        actor_user=actor.user,
+        actor_label=actor.display[:200],
+        action=entry.action,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        target_label=str(target)[:200] if target is not None else "",
+        data=json.loads(json.dumps(entry.data or {}, default=str, ensure_ascii=False)),
+        prev_hash=prev_hash,
+    )
+    event.hash = _event_hash(event)
+    return event
+
+
 def audit_record(
     *,
     actor: Actor,
@@ -54,25 +90,41 @@ def audit_record(
     """Append one event (``action`` like ``"people.invited"``) to the actor's organization chain."""
     org = organization or actor.organization
     with transaction.atomic():
-        head, _ = AuditChainHead.objects.get_or_create(organization=org)
-        head = AuditChainHead.objects.select_for_update().get(pk=head.pk)
-        event = AuditEvent(
+        head = _locked_head(org)
+        event = _chained_event(
+            actor=actor,
             organization=org,
             seq=head.seq + 1,
-            created_at=timezone.now(),
-            actor_user=actor.user,
-            actor_label=actor.display[:200],
-            action=action,
-            target_type=target._meta.label_lower if target is not None else "",
-            target_id=str(target.pk) if target is not None else "",
-            target_label=str(target)[:200] if target is not None else "",
-            data=json.loads(json.dumps(data or {}, default=str, ensure_ascii=False)),
             prev_hash=head.hash,
+            entry=AuditEntry(action, target, data),
         )
-        event.hash = _event_hash(event)
         event.save()
         AuditChainHead.objects.filter(pk=head.pk).update(seq=event.seq, hash=event.hash)
     return event
+
+
+def audit_record_many(*, actor: Actor, entries: Sequence[AuditEntry]) -> list[AuditEvent]:
+    """Append many events in order with one lock of the chain (bulk work such as an import):
+    the same events ``audit_record`` would write one by one, in a few statements."""
+    if not entries:
+        return []
+    org = actor.organization
+    with transaction.atomic():
+        head = _locked_head(org)
+        events, prev_hash = [], head.hash
+        for offset, entry in enumerate(entries, start=1):
+            event = _chained_event(
+                actor=actor,
+                organization=org,
+                seq=head.seq + offset,
+                prev_hash=prev_hash,
+                entry=entry,
+            )
+            events.append(event)
+            prev_hash = event.hash
+        AuditEvent.objects.bulk_create(events, batch_size=500)
+        AuditChainHead.objects.filter(pk=head.pk).update(seq=events[-1].seq, hash=prev_hash)
+    return events
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 from django.utils.translation import gettext as _
 
-from ouendan.accounts.audit import audit_record
+from ouendan.accounts.audit import AuditEntry, audit_record_many
 from ouendan.accounts.models import (
     ImportBatch,
     Location,
@@ -101,12 +101,17 @@ def execute(actor: Actor, batch: ImportBatch, plan: Plan) -> dict[str, int]:
     )
     for row, membership in zip(creates, memberships, strict=True):
         row.membership = membership
-        audit_record(
-            actor=actor,
-            action="person.created",
-            target=membership,
-            data={"email": row.input.email, "roles": sorted(row.roles or ()), **source},
-        )
+    audit_record_many(
+        actor=actor,
+        entries=[
+            AuditEntry(
+                "person.created",
+                row.membership,
+                {"email": row.input.email, "roles": sorted(row.roles or ()), **source},
+            )
+            for row in creates
+        ],
+    )
 
     # Updates: fields in bulk, sign-in changes in bulk, roles per role.
     changed_members: list[Membership] = []
@@ -141,16 +146,16 @@ def execute(actor: Actor, batch: ImportBatch, plan: Plan) -> dict[str, int]:
         User.objects.bulk_update(changed_users, sorted(user_fields), batch_size=QUERY_CHUNK)
     _apply_roles(changes)
     reason = _("CSV import #%(id)d (%(file)s)") % {"id": batch.pk, "file": batch.file_name}
+    updated = []
     for row in changes:
-        assert row.membership is not None
         other = {k: v for k, v in row.changes.items() if k != "status"}
         if other:
-            audit_record(
-                actor=actor,
-                action="person.updated",
-                target=row.membership,
-                data={**{k: v[1] for k, v in other.items()}, **source},
-            )
+            data = {**{k: v[1] for k, v in other.items()}, **source}
+            updated.append(AuditEntry("person.updated", row.membership, data))
+    audit_record_many(actor=actor, entries=updated)
+    # Leavers and returners go through their services (sessions, tokens, invitations).
+    for row in changes:
+        assert row.membership is not None
         if row.action == "leave":
             person_offboard(actor=actor, membership_id=row.membership.pk, reason=reason)
         elif row.reinstate:
