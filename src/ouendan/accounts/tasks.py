@@ -16,7 +16,7 @@ from ouendan.accounts.audit import audit_chain_check
 from ouendan.accounts.models import Organization
 from ouendan.accounts.services.imports import import_batches_prune, import_welcome_send
 from ouendan.accounts.services.invitations import invitation_email_send, invitations_expire
-from ouendan.accounts.services.security import password_reset_email_send
+from ouendan.accounts.services.security import password_reset_email_send, security_notice_send
 
 logger = logging.getLogger(__name__)
 
@@ -75,3 +75,9 @@ def audit_chains_verify_task() -> int:
             broken += 1
             logger.error("audit chain broken", extra={"problem": str(problem)})
     return broken
+
+
+@task()
+def security_notice_email_task(user_id: int, notice: str) -> bool:
+    """Tell the owner of a sign-in that its password or two-factor changed."""
+    return security_notice_send(user_id=user_id, notice=notice)

@@ -13,6 +13,7 @@ import logging
 import math
 import secrets
 import uuid
+import zoneinfo
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -27,15 +28,16 @@ from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import models, transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.encoding import force_bytes, force_str
+from django.utils.formats import date_format
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from ouendan.accounts import crypto
 from ouendan.accounts.audit import audit_record
@@ -468,6 +470,7 @@ def totp_device_confirm(*, user: User, code: str, now: datetime | None = None) -
         codes = _recovery_codes_replace(user)
         _stamp_rotate(user)
         _audit_for_user(user, "auth.two_factor_enabled")
+        _security_notice_after_commit(user, SecurityNotice.TWO_FACTOR_ENABLED)
     return codes
 
 
@@ -480,6 +483,7 @@ def totp_device_disable(*, user: User, password: str, client: str) -> None:
         if deleted:
             _stamp_rotate(user)
             _audit_for_user(user, "auth.two_factor_disabled")
+            _security_notice_after_commit(user, SecurityNotice.TWO_FACTOR_DISABLED)
 
 
 def recovery_codes_regenerate(*, user: User, password: str, client: str) -> list[str]:
@@ -569,6 +573,7 @@ def two_factor_reset(*, actor: Actor, membership_id: int, reason: str = "") -> M
         codes_removed = RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()
         RecoveryCode.objects.filter(user=user).delete()
         _stamp_rotate(user)
+        _security_notice_after_commit(user, SecurityNotice.TWO_FACTOR_RESET)
         others = [
             m for m in _active_memberships(user) if m.organization_id != membership.organization_id
         ]
@@ -623,6 +628,7 @@ def password_change(*, user: User, old_password: str, new_password: str, client:
         user.security_stamp = uuid.uuid4()
         user.save(update_fields=["password", "security_stamp"])
         _audit_for_user(user, "auth.password_changed")
+        _security_notice_after_commit(user, SecurityNotice.PASSWORD_CHANGED)
 
 
 class _ResetTokenGenerator(PasswordResetTokenGenerator):
@@ -733,4 +739,83 @@ def password_reset_complete(*, uidb64: str, token: str, new_password: str) -> Us
         # Owning the mailbox proves who this is: a lockout caused by someone else ends here.
         _failures_clear(_normalize_email(user.email))
         _audit_for_user(user, "auth.password_reset")
+        _security_notice_after_commit(user, SecurityNotice.PASSWORD_CHANGED)
     return user
+
+
+# --- Security notices ----------------------------------------------------------------------------
+
+
+class SecurityNotice(models.TextChoices):
+    """Changes to a sign-in that its owner is told about by e-mail, so a takeover is noticed."""
+
+    PASSWORD_CHANGED = "password_changed"  # noqa: S105 - an event name, not a password
+    TWO_FACTOR_ENABLED = "two_factor_enabled"
+    TWO_FACTOR_DISABLED = "two_factor_disabled"
+    TWO_FACTOR_RESET = "two_factor_reset"
+
+
+_NOTICE_TEXTS = {
+    SecurityNotice.PASSWORD_CHANGED: (
+        gettext_lazy("Your Ouendan password was changed"),
+        gettext_lazy("The password of your Ouendan account %(email)s was changed on %(when)s."),
+    ),
+    SecurityNotice.TWO_FACTOR_ENABLED: (
+        gettext_lazy("Two-factor authentication was turned on"),
+        gettext_lazy(
+            "Two-factor authentication was turned on for your Ouendan account %(email)s on "
+            "%(when)s."
+        ),
+    ),
+    SecurityNotice.TWO_FACTOR_DISABLED: (
+        gettext_lazy("Two-factor authentication was turned off"),
+        gettext_lazy(
+            "Two-factor authentication was turned off for your Ouendan account %(email)s on "
+            "%(when)s."
+        ),
+    ),
+    SecurityNotice.TWO_FACTOR_RESET: (
+        gettext_lazy("An administrator reset your two-factor authentication"),
+        gettext_lazy(
+            "An organization administrator reset the two-factor authentication of your Ouendan "
+            "account %(email)s on %(when)s. You will be asked to set it up again if it is "
+            "required for you."
+        ),
+    ),
+}
+
+
+def _security_notice_after_commit(user: User, notice: SecurityNotice) -> None:
+    from ouendan.accounts.tasks import security_notice_email_task
+
+    user_id, kind = user.pk, str(notice)
+    transaction.on_commit(lambda: security_notice_email_task.enqueue(user_id, kind))
+
+
+def security_notice_send(*, user_id: int, notice: str) -> bool:
+    """E-mail the owner of a sign-in what changed, in their language and their organization's
+    time zone; False when there is nobody to tell (the sign-in is gone or inactive)."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return False
+    subject_text, what = _NOTICE_TEXTS[SecurityNotice(notice)]
+    memberships = _active_memberships(user)
+    zone = zoneinfo.ZoneInfo(
+        memberships[0].organization.time_zone if memberships else settings.TIME_ZONE
+    )
+    with translation.override(_user_language(user, memberships)):
+        when = date_format(timezone.now().astimezone(zone), "DATETIME_FORMAT")
+        reset_link = settings.BASE_URL + reverse("accounts:password_reset")
+        body = "\n\n".join(
+            [
+                _("Hello,"),
+                str(what) % {"email": user.email, "when": when},
+                _(
+                    "If this was you, there is nothing to do. If it was not, reset your password "
+                    "now at %(link)s and tell your organization's administrator."
+                )
+                % {"link": reset_link},
+            ]
+        )
+        send_mail(str(subject_text), body + "\n", None, [user.email])
+    return True
