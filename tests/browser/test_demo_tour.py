@@ -40,4 +40,7 @@ def test_the_demo_admin_signs_in_and_tours_the_directory(page: Page, demo: None)
     expect(page.locator("#people-count [data-total]")).to_have_attribute(
         "data-total", str(in_sales)
     )
+    # A still picture for the README: no focus ring, no swap in flight.
+    page.wait_for_load_state("networkidle")
+    page.evaluate("document.activeElement && document.activeElement.blur()")
     screenshot(page, "people")
