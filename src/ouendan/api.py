@@ -15,6 +15,7 @@ from ouendan.accounts.api import router as accounts_router
 from ouendan.accounts.api_auth import SessionAuth, TokenAuth
 from ouendan.core.api import error_payload
 from ouendan.core.errors import Conflict, DomainError, NotFound
+from ouendan.sharing.api import router as sharing_router
 
 logger = logging.getLogger("ouendan.api")
 
@@ -115,3 +116,4 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 api.add_router("/", accounts_router)
+api.add_router("/", sharing_router)

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ouendan.core",
     "ouendan.accounts",
+    "ouendan.sharing",
     "ouendan.demo",
 ]
 

@@ -1,0 +1,1 @@
+"""The feed, the networks (limits, intent URLs), shares, connected accounts and publishing."""
