@@ -195,6 +195,11 @@ MEDIA_ROOT = Path(env_str("OUENDAN_MEDIA_ROOT", str(VAR_DIR / "media")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# --- Content --------------------------------------------------------------------------------------
+# Link previews refuse loopback like every other non-public address; tests switch this on (with
+# pytest-django's ``settings`` fixture) only where they must reach their local HTTP server.
+LINK_PREVIEW_ALLOW_LOOPBACK = False
+
 # --- E-mail ---------------------------------------------------------------------------------------
 EMAIL_URL = env_str("EMAIL_URL", "console://")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Ouendan <noreply@ouendan.invalid>")

@@ -1,0 +1,1 @@
+"""Content items, variants, media, topics, campaigns, sources (RSS), suggestions."""
