@@ -21,7 +21,6 @@ class NavItem:
     label: str | Promise
     url_name: str
     action: Action
-    icon: str
     description: str | Promise = ""
 
 
@@ -48,49 +47,42 @@ SECTIONS: tuple[NavSection, ...] = (
                 _("People"),
                 "accounts:people",
                 Action.PEOPLE_VIEW,
-                "people",
                 _("Find colleagues by name, department, location or role"),
             ),
             NavItem(
                 _("Departments"),
                 "accounts:departments",
                 Action.DEPARTMENTS_MANAGE,
-                "tree",
                 _("The department tree and the locations"),
             ),
             NavItem(
                 _("Invitations"),
                 "accounts:invitations",
                 Action.INVITATIONS_MANAGE,
-                "mail",
                 _("Invite people by e-mail and follow up"),
             ),
             NavItem(
                 _("Import employees"),
                 "accounts:import",
                 Action.PEOPLE_IMPORT,
-                "upload",
                 _("Add or update many people from a CSV file"),
             ),
             NavItem(
                 _("Settings"),
                 "accounts:settings",
                 Action.ORG_MANAGE,
-                "settings",
                 _("Name, logo, language, time zone and sign-in rules"),
             ),
             NavItem(
                 _("API tokens"),
                 "accounts:org_tokens",
                 Action.TOKENS_ORGANIZATION,
-                "key",
                 _("Tokens for integrations that act for the organization"),
             ),
             NavItem(
                 _("Audit log"),
                 "accounts:audit",
                 Action.AUDIT_VIEW,
-                "audit",
                 _("Who changed what, and when — tamper-evident"),
             ),
         ),
@@ -102,7 +94,6 @@ SECTIONS: tuple[NavSection, ...] = (
 class NavLink:
     label: str
     url: str
-    icon: str
     current: bool
     description: str = ""
 
@@ -123,7 +114,7 @@ def navigation_for(actor: Actor, current_path: str) -> list[tuple[str, list[NavL
         (
             str(section.label),
             [
-                NavLink(str(item.label), url, item.icon, url == current, str(item.description))
+                NavLink(str(item.label), url, url == current, str(item.description))
                 for item, url in items
             ],
         )

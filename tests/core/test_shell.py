@@ -193,3 +193,14 @@ def test_advocates_see_no_summary_and_people_without_a_role_are_told_why(advocat
     nobody = make_person(org, roles=[])
     page = signed_in(nobody, language="en").get("/").content.decode()
     assert "You hold no role yet" in page
+
+
+@pytest.mark.parametrize(
+    ("query", "field"), [("page=0", "page"), ("page=abc", "page"), ("page_size=500", "page_size")]
+)
+def test_bad_pages_are_refused_in_the_error_schema(admin, query, field):
+    response = signed_in(admin, language="ja").get(f"/api/v1/people?{query}")
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid_page" and field in error["fields"]
+    assert "page" in error["message"]

@@ -100,3 +100,10 @@ def test_networks_without_a_limit_accept_long_text():
 
 def test_every_network_of_product_md_has_rules():
     assert set(RULES) == set(Network)
+
+
+def test_characters_x_refuses_are_named_and_not_confused_with_length():
+    refused = text_measure(text="お知らせ \ufffe", network=Network.X)
+    assert refused.problems == (Problem.INVALID_CHARACTERS,)
+    too_long = text_measure(text="あ" * 141, network=Network.X)
+    assert too_long.problems == (Problem.TOO_LONG,)

@@ -8,6 +8,7 @@ from typing import Any, Generic, TypeVar
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import Field
 
@@ -63,11 +64,14 @@ def paginate(
     try:
         page = int(request.GET.get("page", "1"))
         size = int(request.GET.get("page_size", str(default_size)))
-    except ValueError as exc:
-        raise DomainError("page and page_size must be integers.", code="invalid_page") from exc
+    except ValueError:
+        page = size = 0
     if page < 1 or not 1 <= size <= MAX_PAGE_SIZE:
         raise DomainError(
-            f"page must be ≥ 1 and page_size between 1 and {MAX_PAGE_SIZE}.", code="invalid_page"
+            _("page must be a whole number from 1, and page_size from 1 to %(max)d.")
+            % {"max": MAX_PAGE_SIZE},
+            code="invalid_page",
+            fields={"page_size" if page >= 1 else "page": [_("Out of range.")]},
         )
     count = queryset.count()
     start = (page - 1) * size

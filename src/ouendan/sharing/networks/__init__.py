@@ -122,7 +122,10 @@ def text_measure(*, text: str, network: Network) -> Measurement:
     if rules.unit is Unit.WEIGHTED:
         parsed = parse_tweet(text)
         length = parsed.weightedLength
-        if text and not parsed.valid and length <= (rules.limit or length):
+        # twitter-text calls a text invalid when it is empty, too long, or holds characters X
+        # refuses; the first two have their own problem below, so only the third is added here.
+        too_long = rules.limit is not None and length > rules.limit
+        if text and not parsed.valid and not too_long:
             problems.append(Problem.INVALID_CHARACTERS)
     else:
         counted, url_length = (
