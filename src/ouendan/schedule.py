@@ -34,4 +34,14 @@ JOBS: tuple[PeriodicJob, ...] = (
         every=timedelta(hours=1),
         task="ouendan.accounts.tasks.audit_chains_verify_task",
     ),
+    PeriodicJob(
+        name="content.advance_lifecycle",
+        every=timedelta(minutes=1),
+        task="ouendan.content.tasks.content_lifecycle_task",
+    ),
+    PeriodicJob(
+        name="content.poll_sources",
+        every=timedelta(minutes=5),
+        task="ouendan.content.tasks.sources_poll_task",
+    ),
 )

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ouendan.core",
     "ouendan.accounts",
+    "ouendan.content",
     "ouendan.sharing",
     "ouendan.demo",
 ]
@@ -199,6 +200,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Link previews refuse loopback like every other non-public address; tests switch this on (with
 # pytest-django's ``settings`` fixture) only where they must reach their local HTTP server.
 LINK_PREVIEW_ALLOW_LOOPBACK = False
+# Loopback URLs allowed by prefix: in demo mode only the demo's own offline feed, served by the
+# demo itself (``demo/feeds/``); nothing in production.
+FETCH_LOOPBACK_URL_PREFIXES: list[str] = []
+if DEMO:
+    FETCH_LOOPBACK_URL_PREFIXES = [
+        f"http://{host}:{env_int('PORT', 8000, minimum=1)}/demo/feeds/"
+        for host in ("127.0.0.1", "localhost")
+    ]
 
 # --- E-mail ---------------------------------------------------------------------------------------
 EMAIL_URL = env_str("EMAIL_URL", "console://")

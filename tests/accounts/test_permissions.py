@@ -46,6 +46,16 @@ invitations.manage     |   ✓    ✓      ·        ·         ·        ·    
 audit.view             |   ✓    ·      ·        ·         ·        ·       ·  |   R
 tokens.personal        |   ✓    ✓      ✓        ✓         ✓        ✓       ✓  |   W
 tokens.organization    |   ✓    ·      ·        ·         ·        ·       ·  |   W
+content.view           |   ✓    ✓      ✓        ✓         ·        ·       ·  |   R
+content.manage         |   ✓    ✓      ✓        ·         ·        ·       ·  |   W
+content.review         |   ·    ✓      ·        ✓         ·        ·       ·  |   W
+campaigns.manage       |   ✓    ✓      ✓        ·         ·        ·       ·  |   W
+sources.manage         |   ✓    ✓      ✓        ·         ·        ·       ·  |   W
+topics.view            |   ✓    ✓      ✓        ✓         ✓        ✓       ✓  |   R
+topics.manage          |   ✓    ✓      ✓        ·         ·        ·       ·  |   W
+topics.subscribe       |   ✓    ✓      ✓        ✓         ✓        ✓       ✓  |   W
+suggestions.create     |   ✓    ✓      ✓        ✓         ✓        ✓       ✓  |   W
+suggestions.review     |   ✓    ✓      ✓        ·         ·        ·       ·  |   W
 """
 
 

@@ -16,8 +16,9 @@ from typing import Any
 
 import pytest
 
-from ouendan.content import link_preview
-from ouendan.content.link_preview import LinkPreviewError, address_allowed, link_preview_fetch
+from ouendan.content import fetching
+from ouendan.content.fetching import FetchError, address_allowed
+from ouendan.content.link_preview import link_preview_fetch
 
 Route = Callable[[BaseHTTPRequestHandler], None]
 
@@ -99,12 +100,12 @@ def no_connection(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, ...]]:
         attempts.append(args)
         raise AssertionError("the fetcher connected")
 
-    monkeypatch.setattr(link_preview, "_connect", refuse)
+    monkeypatch.setattr(fetching, "_connect", refuse)
     return attempts
 
 
 def error_code(url: str, **kwargs: Any) -> str:
-    with pytest.raises(LinkPreviewError) as caught:
+    with pytest.raises(FetchError) as caught:
         link_preview_fetch(url=url, **kwargs)
     assert caught.value.message
     return caught.value.code
@@ -232,7 +233,7 @@ def test_connects_to_the_checked_address_and_sends_the_original_host(
         answer = "127.0.0.1" if len(lookups) == 1 else "169.254.169.254"
         return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (answer, port))]
 
-    monkeypatch.setattr(link_preview.socket, "getaddrinfo", resolve)
+    monkeypatch.setattr(fetching.socket, "getaddrinfo", resolve)
     server.routes["/"] = page(JAPANESE_PAGE)
 
     preview = link_preview_fetch(url=f"http://news.example:{server.port}/")
@@ -336,7 +337,7 @@ def test_a_name_with_any_refused_address_is_refused(
             (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.0.0.5", port)),
         ]
 
-    monkeypatch.setattr(link_preview.socket, "getaddrinfo", resolve)
+    monkeypatch.setattr(fetching.socket, "getaddrinfo", resolve)
 
     assert error_code("https://intranet.example/") == "address_refused"
 
@@ -367,7 +368,7 @@ def test_redirect_into_loopback_is_refused_when_loopback_is_not_allowed(
     settings.LINK_PREVIEW_ALLOW_LOOPBACK = True
     server.routes["/go"] = redirect(server.url("/internal"))
     server.routes["/internal"] = page(JAPANESE_PAGE)
-    original = link_preview._exchange
+    original = fetching._exchange
     hops = 0
 
     def exchange(*args: Any, **kwargs: Any) -> Any:
@@ -377,7 +378,7 @@ def test_redirect_into_loopback_is_refused_when_loopback_is_not_allowed(
             settings.LINK_PREVIEW_ALLOW_LOOPBACK = False
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(link_preview, "_exchange", exchange)
+    monkeypatch.setattr(fetching, "_exchange", exchange)
 
     assert error_code(server.url("/go")) == "address_refused"
     assert [request["path"] for request in server.requests] == ["/go"]

@@ -34,6 +34,16 @@ class Action(enum.StrEnum):
     AUDIT_VIEW = "audit.view"
     TOKENS_PERSONAL = "tokens.personal"
     TOKENS_ORGANIZATION = "tokens.organization"
+    CONTENT_VIEW = "content.view"
+    CONTENT_MANAGE = "content.manage"
+    CONTENT_REVIEW = "content.review"
+    CAMPAIGNS_MANAGE = "campaigns.manage"
+    SOURCES_MANAGE = "sources.manage"
+    TOPICS_VIEW = "topics.view"
+    TOPICS_MANAGE = "topics.manage"
+    TOPICS_SUBSCRIBE = "topics.subscribe"
+    SUGGESTIONS_CREATE = "suggestions.create"
+    SUGGESTIONS_REVIEW = "suggestions.review"
 
     @property
     def writes(self) -> bool:
@@ -41,12 +51,20 @@ class Action(enum.StrEnum):
 
 
 _READ_ONLY = frozenset(
-    {Action.ORG_VIEW, Action.DEPARTMENTS_VIEW, Action.PEOPLE_VIEW, Action.AUDIT_VIEW}
+    {
+        Action.ORG_VIEW,
+        Action.DEPARTMENTS_VIEW,
+        Action.PEOPLE_VIEW,
+        Action.AUDIT_VIEW,
+        Action.CONTENT_VIEW,
+        Action.TOPICS_VIEW,
+    }
 )
 
 _ALL_ROLES = frozenset(Role)
 _ADMINS = frozenset({Role.ORG_ADMIN})
 _PEOPLE_ADMINS = frozenset({Role.ORG_ADMIN, Role.PROGRAM_MANAGER})
+_CURATORS = frozenset({Role.ORG_ADMIN, Role.PROGRAM_MANAGER, Role.CURATOR})
 
 # The matrix. Read it as: this action is allowed to anyone holding one of these roles.
 MATRIX: dict[Action, frozenset[Role]] = {
@@ -65,6 +83,19 @@ MATRIX: dict[Action, frozenset[Role]] = {
     Action.AUDIT_VIEW: _ADMINS,
     Action.TOKENS_PERSONAL: _ALL_ROLES,
     Action.TOKENS_ORGANIZATION: _ADMINS,
+    # The library: curators write it, reviewers read it to review, program managers run it.
+    Action.CONTENT_VIEW: _CURATORS | {Role.REVIEWER},
+    Action.CONTENT_MANAGE: _CURATORS,
+    # Approving is kept apart from writing: reviewers (法務, brand) and the program manager.
+    Action.CONTENT_REVIEW: frozenset({Role.REVIEWER, Role.PROGRAM_MANAGER}),
+    Action.CAMPAIGNS_MANAGE: _CURATORS,
+    Action.SOURCES_MANAGE: _CURATORS,
+    Action.TOPICS_VIEW: _ALL_ROLES,
+    Action.TOPICS_MANAGE: _CURATORS,
+    Action.TOPICS_SUBSCRIBE: _ALL_ROLES,
+    # Anyone in the program may propose a link; curators decide.
+    Action.SUGGESTIONS_CREATE: _ALL_ROLES,
+    Action.SUGGESTIONS_REVIEW: _CURATORS,
 }
 
 

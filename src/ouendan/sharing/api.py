@@ -7,7 +7,7 @@ from ninja import Router, Schema
 from pydantic import Field
 
 from ouendan.core.api import error_responses
-from ouendan.sharing.networks import PROBLEM_MESSAGES, RULES, Network, Unit, text_measure
+from ouendan.networks import PROBLEM_MESSAGES, RULES, Network, Unit, text_measure
 
 router = Router(tags=["compose"])
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ouendan.sharing.networks import RULES, Network, Problem, Unit, text_measure
+from ouendan.networks import RULES, Network, Problem, Unit, text_measure
 
 FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"  # one ZWJ sequence
 FLAG_JP = "\U0001f1ef\U0001f1f5"

@@ -1,5 +1,8 @@
 """Each network's text rules: its limit and how it counts (the one place that knows).
 
+A ground-floor package (it imports nothing of ours): the content library measures suggested
+texts with it, governance checks lengths with it, sharing builds posts with it.
+
 X counts with twitter-text's v3 weighting (``twitter-text-parser``, a port of X's own library that
 runs X's conformance cases): code points in U+0000–U+10FF, U+2000–U+200D, U+2010–U+201F and
 U+2032–U+2037 weigh 1, everything else (kana, kanji, emoji) 2, an emoji sequence counts as one
@@ -48,14 +51,19 @@ class NetworkRules:
     limit: int | None  # None: the network sets no limit we can check
     urls_count: int | None = None  # every URL counts this many, where the network says so
     hashtag_limit: int | None = None
+    # Whether the shared post carries the link inside its text (Facebook takes only the URL,
+    # Instagram captions have no clickable links), so a text's measure must include the link.
+    link_in_text: bool = True
 
 
 RULES: dict[Network, NetworkRules] = {
     Network.X: NetworkRules(Network.X, "X", Unit.WEIGHTED, 280, urls_count=URL_LENGTH),
     Network.LINKEDIN: NetworkRules(Network.LINKEDIN, "LinkedIn", Unit.CHARACTERS, 3000),
-    Network.FACEBOOK: NetworkRules(Network.FACEBOOK, "Facebook", Unit.CHARACTERS, None),
+    Network.FACEBOOK: NetworkRules(
+        Network.FACEBOOK, "Facebook", Unit.CHARACTERS, None, link_in_text=False
+    ),
     Network.INSTAGRAM: NetworkRules(
-        Network.INSTAGRAM, "Instagram", Unit.CHARACTERS, 2200, hashtag_limit=5
+        Network.INSTAGRAM, "Instagram", Unit.CHARACTERS, 2200, hashtag_limit=5, link_in_text=False
     ),
     Network.THREADS: NetworkRules(Network.THREADS, "Threads", Unit.CHARACTERS, 500),
     Network.BLUESKY: NetworkRules(Network.BLUESKY, "Bluesky", Unit.GRAPHEMES, 300),
