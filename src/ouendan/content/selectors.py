@@ -132,7 +132,7 @@ def content_status_counts(*, actor: Actor) -> dict[str, int]:
         .annotate(n=Count("pk"))
     )
     counts = dict.fromkeys(Status.values, 0)
-    counts.update({status: n for status, n in rows})
+    counts.update(dict(rows))
     return counts
 
 
@@ -198,7 +198,7 @@ def campaign_progress(campaign: Campaign, *, today: date | None = None) -> Campa
     today = today or timezone.localdate()
     rows = campaign.content_items.values_list("status").annotate(n=Count("pk"))
     by_status = dict.fromkeys(Status.values, 0)
-    by_status.update({status: n for status, n in rows})
+    by_status.update(dict(rows))
     total = sum(by_status.values())
     days_total = days_elapsed = ratio = None
     if campaign.starts_on and campaign.ends_on:

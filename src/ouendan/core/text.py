@@ -2,9 +2,9 @@
 
 Japanese is written without spaces between words, and the same word may be typed in full-width
 or half-width letters, in hiragana or katakana, in upper or lower case. ``fold`` maps all of
-those to one form (NFKC, case-folded, katakana as hiragana), so a plain substring test on folded
-text finds 「採用」 in 「新卒採用説明会」, 「ロボット」 in 「ろぼっと」 and "ROS" in "ｒｏｓ" — the same
-way on SQLite and PostgreSQL, with no tokenizer.
+those to one form (NFKC, case-folded, katakana as hiragana), so a plain substring test on
+folded text finds 「採用」 in 「新卒採用説明会」, 「ロボット」 in 「ろぼっと」 and "ROS" in
+"ｒｏｓ" — the same way on SQLite and PostgreSQL, with no tokenizer.
 """
 
 from __future__ import annotations
