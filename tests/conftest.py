@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -13,6 +15,7 @@ from ouendan.accounts.permissions import Actor
 from ouendan.accounts.roles import Role
 from ouendan.accounts.sessions import TWO_FACTOR_VERIFIED
 from tests.factories import OrganizationFactory, actor, make_person
+from tests.local_http import LocalServer
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
@@ -95,3 +98,17 @@ def signed_in(membership: Membership, *, language: str | None = None) -> Client:
 @pytest.fixture
 def admin_client(admin: Membership) -> Client:
     return signed_in(admin)
+
+
+@pytest.fixture
+def server() -> Iterator[LocalServer]:
+    """A local HTTP server on 127.0.0.1 (``tests/local_http.py``), stopped after the test."""
+    local = LocalServer().start()
+    yield local
+    local.stop()
+
+
+@pytest.fixture
+def loopback_allowed(settings: Any) -> None:
+    """Lets the fetch guard reach the local server (loopback only, nothing else)."""
+    settings.LINK_PREVIEW_ALLOW_LOOPBACK = True

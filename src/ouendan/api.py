@@ -13,6 +13,7 @@ from ninja.renderers import JSONRenderer
 
 from ouendan.accounts.api import router as accounts_router
 from ouendan.accounts.api_auth import SessionAuth, TokenAuth
+from ouendan.content.api import router as content_router
 from ouendan.core.api import error_payload
 from ouendan.core.errors import Conflict, DomainError, NotFound
 from ouendan.sharing.api import router as sharing_router
@@ -116,4 +117,5 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 api.add_router("/", accounts_router)
+api.add_router("/", content_router)
 api.add_router("/", sharing_router)

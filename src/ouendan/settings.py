@@ -30,6 +30,8 @@ ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"] if RELAXED else []
 )
 BASE_URL = env_str("OUENDAN_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where tracked short links live (``/r/<code>``): a short domain of its own, or the site.
+LINK_BASE_URL = env_str("OUENDAN_LINK_BASE_URL", BASE_URL).rstrip("/")
 # Fernet keys (newest first) that encrypt secrets at rest; rotate by prepending a new key.
 ENCRYPTION_KEYS = env_list("OUENDAN_ENCRYPTION_KEYS", [])
 

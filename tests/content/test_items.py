@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from ouendan.accounts.models import AuditEvent
 from ouendan.accounts.permissions import Actor
+from ouendan.content.composing import tracked_link_sample
 from ouendan.content.models import Campaign, ContentItem, ContentVersion, Topic
 from ouendan.content.selectors import content_version_diff
 from ouendan.content.services.items import (
@@ -25,6 +26,7 @@ from ouendan.content.services.items import (
 )
 from ouendan.content.services.variants import VariantData, variant_create, variant_update
 from ouendan.core.errors import Conflict, DomainError, NotFound
+from ouendan.networks import Network, text_measure
 from tests.content.conftest import approved, draft
 from tests.factories import DepartmentFactory, actor, make_person
 
@@ -199,7 +201,9 @@ def test_submitting_needs_a_text_and_texts_that_fit(curator_actor: Actor):
     long = draft(curator_actor, variants=(VariantData(network="x", text="あ" * 141),))
     with pytest.raises(DomainError) as caught:
         content_submit(actor=curator_actor, content_id=long.pk)
-    assert "282" in caught.value.fields["variants"][0]
+    # 141 × 2, then a space and the tracked link (as X counts it) the share will carry.
+    expected = text_measure(text="あ" * 141 + " " + tracked_link_sample(), network=Network.X)
+    assert f"{expected.length} of 280" in caught.value.fields["variants"][0]
     long.refresh_from_db()
     assert long.status == Status.DRAFT
 

@@ -6,12 +6,9 @@ on through pytest-django's ``settings`` fixture; every other test runs with loop
 
 from __future__ import annotations
 
-import contextlib
 import socket
-import threading
 import time
-from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
@@ -19,76 +16,7 @@ import pytest
 from ouendan.content import fetching
 from ouendan.content.fetching import FetchError, address_allowed
 from ouendan.content.link_preview import link_preview_fetch
-
-Route = Callable[[BaseHTTPRequestHandler], None]
-
-
-def page(body: bytes | str, content_type: str = "text/html; charset=utf-8") -> Route:
-    data = body.encode("utf-8") if isinstance(body, str) else body
-
-    def respond(handler: BaseHTTPRequestHandler) -> None:
-        handler.send_response(200)
-        handler.send_header("Content-Type", content_type)
-        handler.send_header("Content-Length", str(len(data)))
-        handler.end_headers()
-        handler.wfile.write(data)
-
-    return respond
-
-
-def redirect(location: str, status: int = 302) -> Route:
-    def respond(handler: BaseHTTPRequestHandler) -> None:
-        handler.send_response(status)
-        handler.send_header("Location", location)
-        handler.send_header("Content-Length", "0")
-        handler.end_headers()
-
-    return respond
-
-
-class LocalServer:
-    def __init__(self) -> None:
-        self.routes: dict[str, Route] = {}
-        self.requests: list[dict[str, str]] = []
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                server.requests.append({"path": self.path, "host": self.headers["Host"]})
-                route = server.routes.get(self.path)
-                if route is None:
-                    self.send_error(404)
-                    return
-                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                    route(self)
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.port = self.httpd.server_address[1]
-        self.thread = threading.Thread(
-            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
-
-
-@pytest.fixture
-def server() -> Iterator[LocalServer]:
-    local = LocalServer()
-    local.thread.start()
-    yield local
-    local.httpd.shutdown()
-    local.httpd.server_close()
-    local.thread.join(timeout=5)
-
-
-@pytest.fixture
-def loopback_allowed(settings: Any) -> None:
-    settings.LINK_PREVIEW_ALLOW_LOOPBACK = True
+from tests.local_http import LocalServer, page, redirect
 
 
 @pytest.fixture

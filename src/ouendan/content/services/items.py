@@ -22,6 +22,7 @@ from ouendan.accounts.audit import audit_record
 from ouendan.accounts.models import LANGUAGE_CHOICES, Department, Location
 from ouendan.accounts.permissions import Action, Actor, require, system_actor
 from ouendan.accounts.roles import Role
+from ouendan.content.composing import share_text_measure
 from ouendan.content.models import Campaign, ContentItem, Topic
 from ouendan.content.services.common import (
     clean_slug,
@@ -41,7 +42,7 @@ from ouendan.content.services.recording import (
 )
 from ouendan.content.services.variants import VariantData, variants_write
 from ouendan.core.errors import Conflict, DomainError
-from ouendan.networks import Network, text_measure
+from ouendan.networks import Network
 
 Status = ContentItem.Status
 TITLE_MAX = 300
@@ -286,7 +287,9 @@ def _submit_problems(item: ContentItem) -> dict[str, list[str]]:
     for variant in variants:
         networks = [Network(variant.network)] if variant.network else []
         for network in networks:
-            measured = text_measure(text=variant.composed, network=network)
+            measured = share_text_measure(
+                text=variant.composed, network=network, with_link=bool(item.url)
+            )
             if not measured.ok:
                 problems.setdefault("variants", []).append(
                     _("A suggested text for %(network)s does not fit: %(length)d of %(limit)d.")
