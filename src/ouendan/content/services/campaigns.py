@@ -88,7 +88,10 @@ def campaign_create(*, actor: Actor, data: CampaignData) -> Campaign:
     fields = _fields(data, None)
     try:
         with transaction.atomic():
-            slug = str(fields.pop("slug", "") or unique_slug(Campaign, actor, str(fields["name"])))
+            slug = str(
+                fields.pop("slug", "")
+                or unique_slug(Campaign, actor, str(fields["name"]), fallback="campaign")
+            )
             if Campaign.objects.filter(
                 organization=actor.organization, name=fields["name"]
             ).exists():

@@ -89,12 +89,18 @@ def clean_slug(value: str, *, field: str = "slug") -> str:
 
 
 def unique_slug(
-    model: type[models.Model], actor: Actor, *candidates: str, exclude_id: int | None = None
+    model: type[models.Model],
+    actor: Actor,
+    *candidates: str,
+    fallback: str = "item",
+    exclude_id: int | None = None,
 ) -> str:
-    """The first candidate that slugifies to something (ASCII), made unique in the organization
-    with a numeric suffix; a random code when none of them has ASCII letters (Japanese titles)."""
-    base = next((s for s in (slugify(c)[: SLUG_MAX - 4].strip("-") for c in candidates) if s), "")
-    base = base or f"item-{secrets.token_hex(3)}"
+    """The first candidate that slugifies to a word (ASCII letters, 3 characters or more), made
+    unique in the organization with a numeric suffix; ``<fallback>-<random>`` when none does
+    (Japanese titles, numeric paths)."""
+    slugs = (slugify(c)[: SLUG_MAX - 4].strip("-") for c in candidates)
+    base = next((s for s in slugs if len(s) >= 3 and re.search("[a-z]", s)), "")
+    base = base or f"{fallback}-{secrets.token_hex(3)}"
     taken_rows = model._default_manager.filter(
         organization=actor.organization, slug__startswith=base
     )
