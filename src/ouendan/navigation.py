@@ -33,8 +33,54 @@ class NavSection:
 
 # The areas of PRODUCT.md's feature map, in the order a person meets them.
 SECTIONS: tuple[NavSection, ...] = (
-    NavSection("sharing", _("Share"), ()),
-    NavSection("content", _("Content"), ()),
+    NavSection(
+        "sharing",
+        _("Share"),
+        (
+            NavItem(
+                _("Topics I follow"),
+                "content:topics",
+                Action.TOPICS_SUBSCRIBE,
+                _("Choose what you want to see first"),
+            ),
+            NavItem(
+                _("Suggest content"),
+                "content:suggest",
+                Action.SUGGESTIONS_CREATE,
+                _("Propose a link worth sharing"),
+            ),
+        ),
+    ),
+    NavSection(
+        "content",
+        _("Content"),
+        (
+            NavItem(
+                _("Library"),
+                "content:library",
+                Action.CONTENT_VIEW,
+                _("Everything there is to share, in every state"),
+            ),
+            NavItem(
+                _("Campaigns"),
+                "content:campaigns",
+                Action.CONTENT_VIEW,
+                _("Time-boxed pushes with a goal"),
+            ),
+            NavItem(
+                _("Feeds"),
+                "content:sources",
+                Action.SOURCES_MANAGE,
+                _("Blogs and press releases that become drafts by themselves"),
+            ),
+            NavItem(
+                _("Suggestions"),
+                "content:suggestions",
+                Action.SUGGESTIONS_REVIEW,
+                _("Links colleagues propose"),
+            ),
+        ),
+    ),
     NavSection("governance", _("Governance"), ()),
     NavSection("analytics", _("Analytics"), ()),
     NavSection("engagement", _("Recognition"), ()),

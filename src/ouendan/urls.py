@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("accounts/", include("ouendan.accounts.urls")),
+    path("content/", include("ouendan.content.urls")),
     path("", include(([path("", views.home, name="home")], "core"))),
 ]
 
