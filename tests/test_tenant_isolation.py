@@ -51,6 +51,18 @@ from ouendan.accounts.models import (
 )
 from ouendan.accounts.roles import Role
 from ouendan.api import api
+from ouendan.content.models import (
+    Campaign,
+    ContentImage,
+    ContentItem,
+    ContentVersion,
+    Source,
+    SourceEntry,
+    Suggestion,
+    Topic,
+    TopicSubscription,
+    Variant,
+)
 from tests.conftest import signed_in
 from tests.factories import DepartmentFactory, LocationFactory, OrganizationFactory, make_person
 from tests.factories import actor as actor_of
@@ -88,6 +100,10 @@ PARAM_MODELS: dict[str, str] = {
     "event_id": "accounts.AuditEvent",
     "organization_id": "accounts.Organization",
     "batch_id": "accounts.ImportBatch",
+    "content_id": "content.ContentItem",
+    "image_id": "content.ContentImage",
+    # A version's number, not its id: A's content id already makes the route A's.
+    "number": "content.ContentVersion",
 }
 SEGMENT_MODELS: dict[str, str] = {
     "people": "accounts.Membership",
@@ -386,7 +402,9 @@ def tenant_a(db: None) -> TenantA:
     batch = ImportBatch.objects.create(
         organization=org, created_by=admin, file_name="alpha-secret-staff.csv", encoding="utf-8"
     )
+    content = _content_of_a(org, admin, active)
     objects: dict[type[models.Model], list[models.Model]] = {
+        **content,
         Organization: [org],
         Department: [child, parent],
         Location: [location],
@@ -414,8 +432,78 @@ def tenant_a(db: None) -> TenantA:
         *(m.full_name for m in (admin, active, left)),
         *(m.user.email for m in (admin, active, left)),
         "ヒミツ タロウ",
+        "極秘新製品の発表",
+        "https://alpha-secret.example/news/gokuhi",
+        "極秘の推奨文面",
+        "極秘キャンペーン",
+        "極秘トピック",
+        "極秘フィード",
+        "https://alpha-secret.example/feed.xml",
+        "極秘の提案コメント",
     ]
     return TenantA(org, objects, raw_invitation, secrets)
+
+
+def _content_of_a(
+    org: Organization, admin: Membership, person: Membership
+) -> dict[type[models.Model], list[models.Model]]:
+    """A's content library: an item with a text, an image and versions, a campaign, a topic
+    someone follows, a feed with an entry, and a suggestion."""
+    from django.core.files.base import ContentFile
+
+    topic = Topic.objects.create(organization=org, name="極秘トピック")
+    TopicSubscription.objects.create(organization=org, topic=topic, membership=person)
+    campaign = Campaign.objects.create(
+        organization=org, name="極秘キャンペーン", slug="alpha-gokuhi"
+    )
+    source = Source.objects.create(
+        organization=org, name="極秘フィード", url="https://alpha-secret.example/feed.xml"
+    )
+    item = ContentItem.objects.create(
+        organization=org,
+        title="極秘新製品の発表",
+        slug="alpha-gokuhi-news",
+        url="https://alpha-secret.example/news/gokuhi",
+        campaign=campaign,
+        source=source,
+        created_by=admin,
+        status=ContentItem.Status.PUBLISHED,
+        published_at=timezone.now(),
+    )
+    item.topics.set([topic])
+    variant = Variant.objects.create(
+        organization=org, content=item, network="x", text="極秘の推奨文面"
+    )
+    image = ContentImage(
+        organization=org, content=item, content_type="image/png", width=1, height=1, size=1
+    )
+    image.file.save("alpha.png", ContentFile(b"png"), save=True)
+    versions = [
+        ContentVersion.objects.create(organization=org, content=item, number=n, snapshot={})
+        for n in (1, 2)
+    ]
+    item.version = 2
+    item.save(update_fields=["version"])
+    entry = SourceEntry.objects.create(
+        organization=org, source=source, guid="alpha-1", outcome="created", content=item
+    )
+    suggestion = Suggestion.objects.create(
+        organization=org,
+        suggested_by=person,
+        url="https://alpha-secret.example/idea",
+        comment="極秘の提案コメント",
+    )
+    return {
+        ContentItem: [item],
+        Variant: [variant],
+        ContentImage: [image],
+        ContentVersion: versions,
+        Campaign: [campaign],
+        Topic: [topic],
+        Source: [source],
+        SourceEntry: [entry],
+        Suggestion: [suggestion],
+    }
 
 
 @dataclass
@@ -491,6 +579,13 @@ def a_reference_fields(a: TenantA) -> dict[str, Any]:
         "manager": person.pk,
         "invitation": a.objects[Invitation][0].pk,
         "token": a.objects[ApiToken][0].pk,
+        "topic": a.objects[Topic][0].pk,
+        "topics": [a.objects[Topic][0].pk],
+        "topic_id": a.objects[Topic][0].pk,
+        "campaign": a.objects[Campaign][0].pk,
+        "campaign_id": a.objects[Campaign][0].pk,
+        "source": a.objects[Source][0].pk,
+        "source_id": a.objects[Source][0].pk,
         "ids": [person.pk],
     }
 

@@ -193,7 +193,9 @@ def test_the_live_count_answers_for_one_row(curator_client: Client):
 
 
 def test_a_new_text_row_comes_with_the_next_total(curator_client: Client):
-    body = curator_client.get("/content/variant-row/", {"index": 4}).content.decode()
+    body = curator_client.get(
+        "/content/variant-row/", {"index": 4}, headers={"HX-Request": "true"}
+    ).content.decode()
     assert 'name="form-4-text"' in body
     assert 'name="form-TOTAL_FORMS" value="5"' in body
     assert "index=5" in body

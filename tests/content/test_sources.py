@@ -224,7 +224,7 @@ def test_the_sources_api(curator, server):
         "error": "",
     }
     assert body["content_count"] == 1
-    assert_error(api.post("/sources", {"name": "x", "url": url, "poll_minutes": 1}), 422)
+    assert_error(api.post("/sources", {"name": "x", "url": url, "poll_minutes": 1}), 400)
     assert_error(api.post("/sources", {"name": "x", "url": url}), 409)
     source_id = body["id"]
     assert api.patch(f"/sources/{source_id}", {"active": False}).json()["active"] is False

@@ -435,11 +435,20 @@ def _image(actor: Actor, content_id: int, image_id: int) -> dict[str, Any]:
     "Errors: `400 invalid_image`, `400 too_many_images`.",
 )
 def images_create_api(
-    request: HttpRequest, content_id: int, file: File[UploadedFile], alt_text: Form[str] = ""
+    request: HttpRequest,
+    content_id: int,
+    file: File[UploadedFile | None] = None,
+    alt_text: Form[str] = "",
 ) -> Status[dict[str, Any]]:
     actor = request_actor(request)
+    content_get(actor=actor, content_id=content_id)  # another organization's content: 404 first
+    if file is None:
+        raise DomainError(
+            _("Send the image as the multipart field “file”."),
+            code="invalid_image",
+            fields={"file": [_("Required.")]},
+        )
     if file.size is not None and file.size > IMAGE_MAX_BYTES:
-        content_get(actor=actor, content_id=content_id)  # 404 first for another's content
         raise DomainError(
             _("The image must be 5 MB or smaller."),
             code="invalid_image",

@@ -290,7 +290,7 @@ class SourceIn(Schema):
     campaign_id: int | None = None
     promotional: bool = False
     active: bool = True
-    poll_minutes: int = Field(default=60, ge=15, le=1440)
+    poll_minutes: int = Field(default=60, description="15 to 1,440.")
 
 
 class SourceUpdateIn(Schema):
@@ -302,7 +302,7 @@ class SourceUpdateIn(Schema):
     campaign_id: int | None = None
     promotional: bool | None = None
     active: bool | None = None
-    poll_minutes: int | None = Field(default=None, ge=15, le=1440)
+    poll_minutes: int | None = Field(default=None, description="15 to 1,440.")
 
 
 class PollOut(Schema):

@@ -248,6 +248,7 @@ def source_create(*, actor: Actor, data: SourceData) -> tuple[Source, PollResult
 
 def source_update(*, actor: Actor, source_id: int, data: SourceData) -> Source:
     require(actor, Action.SOURCES_MANAGE)
+    row_in_org(Source, actor, source_id, field="id", what=_("That source"))  # 404 before 400
     fields = _clean(actor, data)
     try:
         with transaction.atomic():

@@ -49,6 +49,7 @@ def topic_update(
     *, actor: Actor, topic_id: int, name: str | None = None, description: str | None = None
 ) -> Topic:
     require(actor, Action.TOPICS_MANAGE)
+    row_in_org(Topic, actor, topic_id, field="id", what=_("That topic"))  # 404 before 400
     changes: dict[str, str] = {}
     if name is not None:
         changes["name"] = clean_text(
@@ -98,12 +99,12 @@ def topic_follow(*, actor: Actor, topic_id: int, follow: bool) -> bool:
     """Follow or stop following a topic (the actor's own choice); doing it twice is harmless.
     Returns whether the actor follows it now."""
     require(actor, Action.TOPICS_SUBSCRIBE)
+    topic = row_in_org(Topic, actor, topic_id, field="id", what=_("That topic"))
     if actor.membership is None:
         raise DomainError(
             _("Only a person can follow topics, not an organization token."),
             code="person_required",
         )
-    topic = row_in_org(Topic, actor, topic_id, field="id", what=_("That topic"))
     if follow:
         TopicSubscription.objects.get_or_create(
             organization=actor.organization, topic=topic, membership=actor.membership

@@ -211,8 +211,11 @@ def _count_context() -> dict[str, Any]:
 @login_required
 @require_safe
 def variant_row(request: HttpRequest) -> HttpResponse:
-    """One more empty text row, and the formset's new total (swapped in out of band)."""
+    """One more empty text row, and the formset's new total (swapped in out of band). Only the
+    editor asks for it; a person who opens the address lands on the editor itself."""
     page_actor(request, Action.CONTENT_MANAGE)
+    if not getattr(request, "htmx", False):
+        return redirect("content:create")
     try:
         index = min(max(int(request.GET.get("index", "0")), 0), 49)
     except ValueError:

@@ -83,7 +83,7 @@ def withdraw(request: HttpRequest, content_id: int) -> HttpResponse:
 def review(request: HttpRequest, content_id: int) -> HttpResponse:
     form = ReviewForm(request.POST)
     if not form.is_valid():
-        page_actor(request, Action.CONTENT_REVIEW)
+        item_or_404(page_actor(request, Action.CONTENT_REVIEW), content_id)
         messages.error(request, _("Choose approve or ask for changes."))
         return redirect("content:detail", content_id=content_id)
     approve = form.cleaned_data["decision"] == "approve"
@@ -145,7 +145,7 @@ def restore(request: HttpRequest, content_id: int) -> HttpResponse:
 def image_add(request: HttpRequest, content_id: int) -> HttpResponse:
     form = ImageForm(request.POST, request.FILES)
     if not form.is_valid():
-        page_actor(request, Action.CONTENT_MANAGE)
+        item_or_404(page_actor(request, Action.CONTENT_MANAGE), content_id)
         messages.error(request, _("Choose an image file to upload."))
         return redirect("content:detail", content_id=content_id)
     upload = form.cleaned_data["image"]
