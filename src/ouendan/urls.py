@@ -18,6 +18,14 @@ urlpatterns = [
     path("", include(([path("", views.home, name="home")], "core"))),
 ]
 
+if settings.DEMO or settings.TESTING:
+    from ouendan.demo.views import demo_feed
+
+    # The demo's offline press-release feed (its feed source polls it).
+    urlpatterns.append(
+        path("demo/feeds/news.xml", demo_feed, name="demo_feed"),
+    )
+
 if settings.DEBUG or settings.DEMO:
     from django.conf.urls.static import static
 

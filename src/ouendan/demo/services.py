@@ -305,6 +305,10 @@ def _seed_company(
                 target=membership,
                 data={"email": person.sign_in, "roles": sorted(person.roles)},
             )
+    if slug == data.DEMO_SLUG:
+        from ouendan.demo.content import demo_content_seed
+
+        demo_content_seed(org)
     return SeedResult(
         organization=org,
         created=True,

@@ -3250,6 +3250,26 @@ CONTENT: tuple[DemoContent, ...] = (
         status="draft",
     ),
 )
+SITE_NAME = "株式会社みらい製作所"
+RANDOM_SEED = 20261201
+# Pending suggestions from advocates: (link, comment, days ago).
+SUGGESTIONS: tuple[tuple[str, str, int], ...] = (
+    (
+        "https://www.nikkan.example.jp/articles/2026/11/mirai-agv",
+        "業界紙にハコブの導入事例が載りました。取引先にも見てほしいです。",
+        1,
+    ),
+    (
+        "https://www.mirai-seisakusho.example/recruit/interview/sato",
+        "入社3年目の先輩インタビュー、学生さんに響くと思います。",
+        2,
+    ),
+    (
+        "https://www.city-nagoya.example/event/monozukuri-2027",
+        "名古屋市のものづくりフェスに当社が出展します。",
+        4,
+    ),
+)
 FEED_TITLE = "株式会社みらい製作所 ニュースリリース"
 FEED_ENTRIES: tuple[DemoFeedEntry, ...] = (
     DemoFeedEntry(

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from ouendan.core.management.commands.serve import web_address
+from ouendan.demo.content import demo_feed_source_point
 from ouendan.demo.data.organization import DEMO_PASSWORD
 from ouendan.demo.services import demo_sign_ins
 
@@ -56,6 +57,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         call_command("demo_seed", stdout=self.stdout, stderr=self.stderr)
+        demo_feed_source_point(port=web_address()[1])
         self.print_sign_ins()
         if not options["no_serve"]:
             call_command("serve", "all", skip_collectstatic=True)

@@ -1,0 +1,123 @@
+"""The demo's content library: 60+ realistic Japanese items in every state, two campaigns, the
+feed it serves itself (offline), suggestions and followers."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+
+import feedparser
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from ouendan.accounts.audit import audit_verify
+from ouendan.accounts.models import Organization
+from ouendan.content.models import (
+    Campaign,
+    ContentItem,
+    Source,
+    Suggestion,
+    Topic,
+    TopicSubscription,
+)
+from ouendan.content.services.sources import source_poll
+from ouendan.demo.content import demo_feed_source_point
+from ouendan.demo.data import content as data
+from ouendan.demo.services import demo_seed
+from ouendan.networks import Network, text_measure
+
+
+@pytest.fixture
+def seeded(db):
+    return demo_seed()
+
+
+def test_the_library_has_sixty_items_in_every_state(seeded):
+    org = Organization.objects.get(slug="demo")
+    items = ContentItem.objects.filter(organization=org)
+    assert items.count() >= 60
+    statuses = Counter(items.values_list("status", flat=True))
+    assert set(statuses) == set(ContentItem.Status.values), statuses
+    assert all(count >= 3 for count in statuses.values()), statuses
+    assert items.filter(promotional=True).count() >= 10
+    topics = set(Topic.objects.filter(organization=org).values_list("name", flat=True))
+    assert topics == {"採用", "製品", "技術ブログ", "CSR", "イベント"}
+    for topic in Topic.objects.filter(organization=org):
+        assert topic.content_items.count() >= 10, topic.name
+    assert Campaign.objects.filter(organization=org).count() == 2
+    assert items.filter(images__isnull=False).distinct().count() >= 40
+    assert not ContentItem.objects.filter(organization__slug="other").exists()
+
+
+def test_every_item_went_through_the_lifecycle_and_the_audit_chain_holds(seeded):
+    org = Organization.objects.get(slug="demo")
+    approved = ContentItem.objects.filter(
+        organization=org, status__in=["approved", "scheduled", "published", "expired", "archived"]
+    )
+    assert not approved.filter(approved_by__isnull=True).exists()
+    assert not approved.filter(approved_version__isnull=True).exists()
+    live = ContentItem.objects.filter(organization=org, status="published")
+    assert not live.filter(publish_at__gt=timezone.now()).exists()
+    scheduled = ContentItem.objects.filter(organization=org, status="scheduled")
+    assert not scheduled.filter(publish_at__lte=timezone.now()).exists()
+    changes = ContentItem.objects.get(organization=org, slug="x1-case-study-food")
+    assert (changes.status, bool(changes.review_comment)) == ("draft", True)
+    assert audit_verify(org) is None
+
+
+def test_suggested_texts_fit_their_networks(seeded):
+    items = ContentItem.objects.filter(organization__slug="demo").exclude(status="draft")
+    for item in items.prefetch_related("variants"):
+        assert item.variants.exists(), item.title
+        for variant in item.variants.all():
+            if variant.network:
+                measured = text_measure(text=variant.composed, network=Network(variant.network))
+                assert measured.ok, (item.title, variant.network, measured)
+
+
+def test_suggestions_and_followers(seeded):
+    org = Organization.objects.get(slug="demo")
+    statuses = Counter(Suggestion.objects.filter(organization=org).values_list("status", flat=True))
+    assert statuses["pending"] == 3 and statuses["accepted"] == 1 and statuses["declined"] == 1
+    assert TopicSubscription.objects.filter(organization=org).count() > 100
+    advocate = TopicSubscription.objects.filter(membership__user__email="advocate@demo.example")
+    assert advocate.count() == 2
+
+
+def test_the_demo_serves_its_own_feed_and_entries_appear_over_time(seeded, client: Client):
+    response = client.get("/demo/feeds/news.xml")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/rss+xml")
+    parsed = feedparser.parse(response.content)
+    visible = [e for e in data.FEED_ENTRIES if e.published_days_ago >= 0]
+    assert len(parsed.entries) == len(visible)
+    assert parsed.feed.title == data.FEED_TITLE
+    org = Organization.objects.get(slug="demo")
+    Organization.objects.filter(pk=org.pk).update(created_at=org.created_at - timedelta(days=4))
+    later = feedparser.parse(client.get("/demo/feeds/news.xml").content)
+    assert len(later.entries) == len(data.FEED_ENTRIES)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_feed_source_polls_the_demo_itself(live_server, settings):
+    port = int(live_server.url.rsplit(":", 1)[-1])
+    # What demo mode sets: loopback allowed for the demo's own feed address only.
+    settings.FETCH_LOOPBACK_URL_PREFIXES = ["http://127.0.0.1:8000/demo/feeds/"]
+    demo_seed()
+    assert Source.objects.get().url == "http://127.0.0.1:8000/demo/feeds/news.xml"
+    settings.FETCH_LOOPBACK_URL_PREFIXES = [f"http://127.0.0.1:{port}/demo/feeds/"]
+    assert demo_feed_source_point(port=port) == 1  # `make demo` on another port
+    source = Source.objects.get(organization__slug="demo")
+    result = source_poll(source_id=source.pk)
+    visible = sum(1 for e in data.FEED_ENTRIES if e.published_days_ago >= 0)
+    assert (result.health, result.created) == ("ok", min(visible, 10))
+    drafts = ContentItem.objects.filter(source=source)
+    assert all(item.status == "draft" for item in drafts)
+    assert drafts.filter(topics__name="製品").count() == drafts.count()
+
+
+def test_seeding_twice_keeps_the_library(seeded):
+    before = ContentItem.objects.count()
+    demo_seed()
+    assert ContentItem.objects.count() == before
