@@ -194,11 +194,33 @@ class CampaignProgress:
     phase: str  # "upcoming", "running", "ended", "undated", "archived"
 
 
-def campaign_progress(campaign: Campaign, *, today: date | None = None) -> CampaignProgress:
+def _status_counts(campaign_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Content per status for each campaign, in one query."""
+    counts = {pk: dict.fromkeys(Status.values, 0) for pk in campaign_ids}
+    rows = (
+        ContentItem.objects.filter(campaign_id__in=campaign_ids)
+        .values_list("campaign_id", "status")
+        .annotate(n=Count("pk"))
+    )
+    for campaign_id, status, n in rows:
+        counts[campaign_id][status] = n
+    return counts
+
+
+def campaigns_progress(
+    campaigns: list[Campaign], *, today: date | None = None
+) -> list[tuple[Campaign, CampaignProgress]]:
+    """Each campaign with its progress; the content counts of all of them in one query."""
+    counts = _status_counts([c.pk for c in campaigns])
+    return [(c, campaign_progress(c, today=today, by_status=counts[c.pk])) for c in campaigns]
+
+
+def campaign_progress(
+    campaign: Campaign, *, today: date | None = None, by_status: dict[str, int] | None = None
+) -> CampaignProgress:
     today = today or timezone.localdate()
-    rows = campaign.content_items.values_list("status").annotate(n=Count("pk"))
-    by_status = dict.fromkeys(Status.values, 0)
-    by_status.update(dict(rows))
+    if by_status is None:
+        by_status = _status_counts([campaign.pk])[campaign.pk]
     total = sum(by_status.values())
     days_total = days_elapsed = ratio = None
     if campaign.starts_on and campaign.ends_on:

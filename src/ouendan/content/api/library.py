@@ -22,9 +22,11 @@ from ouendan.content.api.schemas import (
 )
 from ouendan.content.models import Campaign, Source, Suggestion, Topic
 from ouendan.content.selectors import (
+    CampaignProgress,
     campaign_get,
     campaign_progress,
     campaigns_list,
+    campaigns_progress,
     source_entries,
     source_get,
     sources_list,
@@ -66,7 +68,7 @@ WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 422)
 # --- Campaigns -----------------------------------------------------------------------------------
 
 
-def _campaign_out(campaign: Campaign) -> dict[str, Any]:
+def _campaign_out(campaign: Campaign, progress: CampaignProgress | None = None) -> dict[str, Any]:
     return {
         "id": campaign.pk,
         "name": campaign.name,
@@ -77,7 +79,7 @@ def _campaign_out(campaign: Campaign) -> dict[str, Any]:
         "goal": campaign.goal,
         "goal_target": campaign.goal_target,
         "archived": campaign.archived_at is not None,
-        "progress": progress_out(campaign_progress(campaign)),
+        "progress": progress_out(progress or campaign_progress(campaign)),
         "created_at": campaign.created_at,
         "updated_at": campaign.updated_at,
     }
@@ -95,7 +97,9 @@ def _one_campaign(actor: Actor, campaign_id: int) -> dict[str, Any]:
 )
 def campaigns_list_api(request: HttpRequest, include_archived: bool = False) -> dict[str, Any]:
     campaigns = campaigns_list(actor=request_actor(request), include_archived=include_archived)
-    return paginate(request, campaigns, serialize=_campaign_out)
+    page = paginate(request, campaigns)
+    page["items"] = [_campaign_out(c, p) for c, p in campaigns_progress(page["items"])]
+    return page
 
 
 @router.post(

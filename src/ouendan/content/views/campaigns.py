@@ -20,6 +20,7 @@ from ouendan.content.selectors import (
     campaign_get,
     campaign_progress,
     campaigns_list,
+    campaigns_progress,
     library_list,
 )
 from ouendan.content.services.campaigns import campaign_archive, campaign_create, campaign_update
@@ -49,7 +50,7 @@ def campaigns(request: HttpRequest) -> HttpResponse:
         "content/campaigns/list.html",
         {
             "page_obj": page,
-            "rows": [(c, campaign_progress(c)) for c in page],
+            "rows": campaigns_progress(list(page)),
             "archived": archived,
             "can_manage": can(actor, Action.CAMPAIGNS_MANAGE),
         },
