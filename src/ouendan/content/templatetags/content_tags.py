@@ -30,7 +30,10 @@ def status_badge(status: str) -> SafeString:
 
 @register.filter
 def count_class(measured: Measurement) -> str:
-    """``over`` when the text does not fit, ``near`` in its last tenth, else ``fits``."""
+    """``empty`` before anything is written, ``over`` when the text does not fit, ``near`` in
+    its last tenth, else ``fits``."""
+    if measured.length == 0:
+        return "empty"
     if not measured.ok:
         return "over"
     if measured.limit and measured.length > measured.limit * 0.9:
