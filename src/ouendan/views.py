@@ -7,6 +7,7 @@ from django.views.decorators.http import require_safe
 
 from ouendan.accounts.permissions import Action, Actor, can
 from ouendan.accounts.selectors import organization_summary
+from ouendan.content.selectors import content_todo
 
 
 @require_safe
@@ -18,4 +19,5 @@ def home(request: HttpRequest) -> HttpResponse:
         if actor is not None and can(actor, Action.PEOPLE_VIEW)
         else None
     )
-    return render(request, "core/home.html", {"summary": summary})
+    todo = content_todo(actor=actor) if actor is not None else None
+    return render(request, "core/home.html", {"summary": summary, "todo": todo})

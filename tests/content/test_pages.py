@@ -359,3 +359,17 @@ def test_a_detail_page_shows_counts_per_network(curator_client: Client, curator_
     item = draft(curator_actor, variants=(VariantData(network="bluesky", text="こんにちは"),))
     text = curator_client.get(f"/content/{item.pk}/").content.decode()
     assert "Bluesky" in text and "/ 300" in text
+
+
+def test_home_says_what_waits_for_each_role(curator_actor, reviewer, curator, org):
+    item = draft(curator_actor)
+    from ouendan.content.services.items import content_submit
+
+    content_submit(actor=curator_actor, content_id=item.pk)
+    Suggestion.objects.create(organization=org, suggested_by=curator, url="https://e.example/s")
+    reviewer_home = signed_in(reviewer, language="en").get("/").content.decode()
+    assert "content items waiting for your review" in reviewer_home
+    assert "suggestions from colleagues" not in reviewer_home
+    curator_home = signed_in(curator, language="en").get("/").content.decode()
+    assert "suggestions from colleagues" in curator_home
+    assert "waiting for your review" not in curator_home

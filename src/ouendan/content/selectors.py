@@ -363,3 +363,38 @@ def variant_networks(item: ContentItem) -> list[str]:
 def first_image(item: ContentItem) -> ContentImage | None:
     images: list[Any] = list(item.images.all())
     return images[0] if images else None
+
+
+@dataclass(frozen=True)
+class ContentTodo:
+    """What waits for the actor in the library (counts only for what their roles can act on)."""
+
+    in_review: int = 0  # for reviewers
+    changes_requested: int = 0  # drafts a reviewer sent back, for curators
+    suggestions: int = 0  # pending, for curators
+    failing_feeds: int = 0  # for curators
+
+    @property
+    def any(self) -> bool:
+        return bool(
+            self.in_review or self.changes_requested or self.suggestions or self.failing_feeds
+        )
+
+
+def content_todo(*, actor: Actor) -> ContentTodo:
+    items = ContentItem.objects.filter(organization=actor.organization)
+    manage = can(actor, Action.CONTENT_MANAGE)
+    return ContentTodo(
+        in_review=items.filter(status=Status.IN_REVIEW).count()
+        if can(actor, Action.CONTENT_REVIEW)
+        else 0,
+        changes_requested=items.filter(status=Status.DRAFT).exclude(review_comment="").count()
+        if manage
+        else 0,
+        suggestions=pending_suggestion_count(actor=actor),
+        failing_feeds=Source.objects.filter(
+            organization=actor.organization, active=True, health=Source.Health.ERROR
+        ).count()
+        if can(actor, Action.SOURCES_MANAGE)
+        else 0,
+    )
