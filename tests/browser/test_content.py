@@ -10,7 +10,7 @@ import re
 import pytest
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from PIL import Image
 from playwright.sync_api import Page, expect
 
@@ -32,6 +32,12 @@ def ja(text: str) -> str:
     """What the page shows for an English msgid, in the browser's language (ja)."""
     with translation.override("ja"):
         return gettext(text)
+
+
+def ja_status(text: str) -> str:
+    """A content status as the page shows it (the statuses have their own context)."""
+    with translation.override("ja"):
+        return pgettext("content status", text)
 
 
 @pytest.fixture
@@ -118,7 +124,7 @@ def test_a_curator_pastes_a_link_writes_texts_with_live_counts_and_submits(
         page.locator("button[name='then'][value='submit']").click()
     item = ContentItem.objects.get()
     expect(page).to_have_url(re.compile(re.escape(reverse("content:detail", args=[item.pk]))))
-    expect(page.locator(".page-header .badge").first).to_have_text(ja("In review"))
+    expect(page.locator(".page-header .badge").first).to_have_text(ja_status("In review"))
     assert item.status == ContentItem.Status.IN_REVIEW
     assert [(v.network, v.hashtags) for v in item.variants.all()] == [
         ("", []),
@@ -157,7 +163,7 @@ def test_a_reviewer_approves_and_the_curator_publishes(
     page.goto(reverse("content:detail", args=[item.pk]))
     with page.expect_navigation():
         page.get_by_role("button", name=ja("Publish now")).click()
-    expect(page.locator(".page-header .badge").first).to_have_text(ja("Published"))
+    expect(page.locator(".page-header .badge").first).to_have_text(ja_status("Published"))
 
 
 def test_the_library_finds_japanese_words_as_you_type(page: Page, curator: Membership):

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ouendan.accounts.models import Department, Location, Membership, Organization
 from ouendan.networks import RULES
@@ -155,13 +156,13 @@ class ContentItem(models.Model):
     """
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        IN_REVIEW = "in_review", _("In review")
-        APPROVED = "approved", _("Approved")
-        SCHEDULED = "scheduled", _("Scheduled")
-        PUBLISHED = "published", _("Published")
-        EXPIRED = "expired", _("Expired")
-        ARCHIVED = "archived", _("Archived")
+        DRAFT = "draft", pgettext_lazy("content status", "Draft")
+        IN_REVIEW = "in_review", pgettext_lazy("content status", "In review")
+        APPROVED = "approved", pgettext_lazy("content status", "Approved")
+        SCHEDULED = "scheduled", pgettext_lazy("content status", "Scheduled")
+        PUBLISHED = "published", pgettext_lazy("content status", "Published")
+        EXPIRED = "expired", pgettext_lazy("content status", "Expired")
+        ARCHIVED = "archived", pgettext_lazy("content status", "Archived")
 
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="content_items"
@@ -380,8 +381,8 @@ class Suggestion(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for a curator")
-        ACCEPTED = "accepted", _("Accepted")
-        DECLINED = "declined", _("Declined")
+        ACCEPTED = "accepted", pgettext_lazy("suggestion status", "Accepted")
+        DECLINED = "declined", pgettext_lazy("suggestion status", "Declined")
 
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="suggestions"
