@@ -44,3 +44,20 @@ def test_the_demo_admin_signs_in_and_tours_the_directory(page: Page, demo: None)
     page.wait_for_load_state("networkidle")
     page.evaluate("document.activeElement && document.activeElement.blur()")
     screenshot(page, "people")
+
+
+def test_the_demo_curator_tours_the_content_library(page: Page, demo: None):
+    sign_in(page, "curator@demo.example", DEMO_PASSWORD)
+    page.locator("#sidenav").locator(f"a[href='{reverse('content:library')}']").click()
+    expect(page.locator(".content-row")).to_have_count(30)  # the first page of 66
+    page.locator("#id_q").fill("採用")
+    expect(page.locator(".content-row").first).to_contain_text("採用")
+    page.locator("#id_q").fill("")
+    expect(page.locator(".content-row")).to_have_count(30)
+    page.wait_for_load_state("networkidle")
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    screenshot(page, "library")
+    page.locator(".content-title").first.click()
+    expect(
+        page.locator("section[aria-labelledby='texts-heading'] .variant-card").first
+    ).to_be_visible()

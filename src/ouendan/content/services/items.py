@@ -42,7 +42,7 @@ from ouendan.content.services.recording import (
 )
 from ouendan.content.services.variants import VariantData, variants_write
 from ouendan.core.errors import Conflict, DomainError
-from ouendan.networks import Network
+from ouendan.networks import RULES, Network
 
 Status = ContentItem.Status
 TITLE_MAX = 300
@@ -294,7 +294,7 @@ def _submit_problems(item: ContentItem) -> dict[str, list[str]]:
                 problems.setdefault("variants", []).append(
                     _("A suggested text for %(network)s does not fit: %(length)d of %(limit)d.")
                     % {
-                        "network": network.value,
+                        "network": str(RULES[network].label),
                         "length": measured.length,
                         "limit": measured.limit or 0,
                     }
