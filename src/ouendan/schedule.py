@@ -41,7 +41,7 @@ JOBS: tuple[PeriodicJob, ...] = (
     ),
     PeriodicJob(
         name="content.poll_sources",
-        every=timedelta(minutes=5),
+        every=timedelta(minutes=1),  # finds the sources that are due; each has its own interval
         task="ouendan.content.tasks.sources_poll_task",
     ),
 )

@@ -221,9 +221,10 @@ def _feed_source(org: Organization, topic: Topic) -> Source | None:
 
 
 def demo_feed_source_point(*, port: int) -> int:
-    """Point the demo's feed source at the port the demo serves on now (``make demo``)."""
+    """Point the demo's feed source at the port the demo serves on now (``make demo``), and let
+    the scheduler poll it once the web server has started (half a minute from now)."""
     return Source.objects.filter(organization__slug="demo", url__endswith=FEED_PATH).update(
-        url=demo_feed_url(port), next_poll_at=None
+        url=demo_feed_url(port), next_poll_at=timezone.now() + timedelta(seconds=30)
     )
 
 

@@ -2,8 +2,8 @@
 
 from ninja import Router
 
-from ouendan.content.api import items, library
+from ouendan.content.api import campaigns, items, parts, sources, suggestions, topics
 
 router = Router()
-router.add_router("", items.router)
-router.add_router("", library.router)
+for module in (items, parts, campaigns, topics, sources, suggestions):
+    router.add_router("", module.router)
