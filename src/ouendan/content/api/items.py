@@ -76,6 +76,17 @@ def _one(actor: Actor, content_id: int) -> dict[str, Any]:
     return content_out(content_get(actor=actor, content_id=content_id))
 
 
+def _content_data(
+    payload: ContentIn | ContentUpdateIn, *, clear: frozenset[str] = frozenset()
+) -> ContentData:
+    """The service's input from either schema: the same names; ``None`` means unchanged."""
+    fields = payload.model_dump(exclude={"variants", "image_url"})
+    for name in ("audience_languages", "audience_roles"):
+        if fields[name] is not None:
+            fields[name] = [str(value) for value in fields[name]]
+    return ContentData(**fields, clear=clear)
+
+
 def _variants(payload: list[VariantIn]) -> list[VariantData]:
     return [VariantData(network=v.network, text=v.text, hashtags=v.hashtags) for v in payload]
 
@@ -120,26 +131,7 @@ def content_create_api(request: HttpRequest, payload: ContentIn) -> Status[dict[
     actor = request_actor(request)
     item = content_create(
         actor=actor,
-        data=ContentData(
-            title=payload.title,
-            url=payload.url,
-            summary=payload.summary,
-            advocate_note=payload.advocate_note,
-            language=payload.language,
-            site_name=payload.site_name,
-            slug=payload.slug,
-            topic_ids=payload.topic_ids,
-            department_ids=payload.department_ids,
-            location_ids=payload.location_ids,
-            audience_languages=list(payload.audience_languages),
-            audience_roles=[role.value for role in payload.audience_roles],
-            campaign_id=payload.campaign_id,
-            promotional=payload.promotional,
-            featured=payload.featured,
-            pinned=payload.pinned,
-            publish_at=payload.publish_at,
-            expire_at=payload.expire_at,
-        ),
+        data=_content_data(payload),
         variants=_variants(payload.variants),
         image_url=payload.image_url,
     )
@@ -170,31 +162,8 @@ def content_update_api(
     content_update(
         actor=actor,
         content_id=content_id,
-        data=ContentData(
-            title=payload.title,
-            url=payload.url,
-            summary=payload.summary,
-            advocate_note=payload.advocate_note,
-            language=payload.language,
-            site_name=payload.site_name,
-            slug=payload.slug,
-            topic_ids=payload.topic_ids,
-            department_ids=payload.department_ids,
-            location_ids=payload.location_ids,
-            audience_languages=(
-                list(payload.audience_languages) if payload.audience_languages is not None else None
-            ),
-            audience_roles=(
-                [r.value for r in payload.audience_roles]
-                if payload.audience_roles is not None
-                else None
-            ),
-            campaign_id=payload.campaign_id,
-            promotional=payload.promotional,
-            featured=payload.featured,
-            pinned=payload.pinned,
-            publish_at=payload.publish_at,
-            expire_at=payload.expire_at,
+        data=_content_data(
+            payload,
             clear=frozenset(
                 name.removesuffix("_id")
                 for name in ("campaign_id", "publish_at", "expire_at")
