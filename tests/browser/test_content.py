@@ -287,3 +287,45 @@ def test_the_library_on_a_phone(mobile_page: Page, curator: Membership):
     expect(mobile_page.locator(".content-title")).to_be_visible()
     width = mobile_page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the page scrolls sideways on a phone ({width}px)"
+
+
+def test_a_curator_keeps_topics_and_edits_a_campaign_from_the_lists(
+    page: Page, curator: Membership, org
+):
+    Campaign.objects.create(organization=org, name="展示会2027", slug="expo-2027")
+    Source.objects.create(organization=org, name="公式ブログ", url="https://e.example/feed.xml")
+    person(curator).sign_in(page)
+
+    page.goto(reverse("content:topics"))
+    page.locator("#id_name").fill("採用")
+    page.locator("#id_description").fill("採用のニュース")
+    with page.expect_navigation():
+        page.get_by_role("button", name=ja("Add"), exact=True).click()
+    expect(page.locator(".topic-card .card-title")).to_have_text("採用")
+    with page.expect_navigation():
+        page.locator(".topic-card").get_by_role("link").click()
+    page.locator("#id_name").fill("採用・キャリア")
+    with page.expect_navigation():
+        page.get_by_role("button", name=ja("Save changes")).click()
+    expect(page.locator(".topic-card .card-title")).to_have_text("採用・キャリア")
+    page.locator(".topic-card").get_by_role("link").click()
+    page.once("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        page.get_by_role("button", name=ja("Remove"), exact=True).click()
+    expect(page.locator(".empty-state h2")).to_have_text(ja("No topics yet"))
+
+    page.goto(reverse("content:sources"))
+    expect(page.locator("table tbody tr")).to_have_count(1)
+    expect(page.locator("table tbody")).to_contain_text("公式ブログ")
+
+    page.goto(reverse("content:campaigns"))
+    page.locator(".campaign-cards .card-title").click()
+    page.get_by_role("link", name=ja("Edit"), exact=True).click()
+    page.locator("#id_goal").fill("来場者500名")
+    with page.expect_navigation():
+        page.locator("form.form button[type='submit']").click()
+    expect(page.locator("main")).to_contain_text("来場者500名")
+    with page.expect_navigation():
+        page.get_by_role("button", name=ja("Close the campaign")).click()
+    page.goto(reverse("content:campaigns") + "?archived=1")
+    expect(page.locator(".campaign-cards .card-title")).to_have_text("展示会2027")
