@@ -16,6 +16,7 @@ from ouendan.accounts.api_auth import SessionAuth, TokenAuth
 from ouendan.content.api import router as content_router
 from ouendan.core.api import error_payload
 from ouendan.core.errors import Conflict, DomainError, NotFound
+from ouendan.governance.api import router as governance_router
 from ouendan.sharing.api import router as sharing_router
 
 logger = logging.getLogger("ouendan.api")
@@ -118,4 +119,5 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 api.add_router("/", accounts_router)
 api.add_router("/", content_router)
+api.add_router("/", governance_router)
 api.add_router("/", sharing_router)

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "ouendan.core",
     "ouendan.accounts",
     "ouendan.content",
+    "ouendan.governance",
     "ouendan.sharing",
     "ouendan.demo",
 ]
@@ -210,6 +211,10 @@ if DEMO:
         f"http://{host}:{env_int('PORT', 8000, minimum=1)}/demo/feeds/"
         for host in ("127.0.0.1", "localhost")
     ]
+
+# Checks run when content is sent for review (dotted paths to ``check(item) -> problems``):
+# governance scans the suggested texts; the content app does not import governance.
+CONTENT_SUBMIT_CHECKS = ["ouendan.governance.checks.content_compliance_problems"]
 
 # --- E-mail ---------------------------------------------------------------------------------------
 EMAIL_URL = env_str("EMAIL_URL", "console://")

@@ -56,6 +56,8 @@ topics.manage          |   ✓    ✓      ✓        ·         ·        ·   
 topics.subscribe       |   ✓    ✓      ✓        ✓         ✓        ✓       ✓  |   W
 suggestions.create     |   ✓    ✓      ✓        ✓         ✓        ✓       ✓  |   W
 suggestions.review     |   ✓    ✓      ✓        ·         ·        ·       ·  |   W
+compliance.scan        |   ✓    ✓      ✓        ✓         ✓        ✓       ✓  |   R
+compliance.manage      |   ✓    ·      ·        ✓         ·        ·       ·  |   W
 """
 
 

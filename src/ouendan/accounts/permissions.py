@@ -44,6 +44,8 @@ class Action(enum.StrEnum):
     TOPICS_SUBSCRIBE = "topics.subscribe"
     SUGGESTIONS_CREATE = "suggestions.create"
     SUGGESTIONS_REVIEW = "suggestions.review"
+    COMPLIANCE_SCAN = "compliance.scan"
+    COMPLIANCE_MANAGE = "compliance.manage"
 
     @property
     def writes(self) -> bool:
@@ -58,6 +60,7 @@ _READ_ONLY = frozenset(
         Action.AUDIT_VIEW,
         Action.CONTENT_VIEW,
         Action.TOPICS_VIEW,
+        Action.COMPLIANCE_SCAN,
     }
 )
 
@@ -96,6 +99,9 @@ MATRIX: dict[Action, frozenset[Role]] = {
     # Anyone in the program may propose a link; curators decide.
     Action.SUGGESTIONS_CREATE: _ALL_ROLES,
     Action.SUGGESTIONS_REVIEW: _CURATORS,
+    # Anyone about to share checks their text; reviewers (法務) and admins keep the lists.
+    Action.COMPLIANCE_SCAN: _ALL_ROLES,
+    Action.COMPLIANCE_MANAGE: frozenset({Role.ORG_ADMIN, Role.REVIEWER}),
 }
 
 

@@ -40,6 +40,7 @@ from ouendan.content.services.items import (
 from ouendan.content.services.topics import topic_create
 from ouendan.content.services.variants import VariantData
 from ouendan.demo.data import content as data
+from ouendan.governance.services import compliance_settings_update
 
 TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
 FEED_PATH = "/demo/feeds/news.xml"
@@ -102,6 +103,15 @@ def demo_content_seed(org: Organization) -> dict[str, int]:
     """Fill the demo organization's library (inside the seed's transaction)."""
     curator = actor_for_membership(_sign_in(org, "curator@demo.example"))
     reviewer = actor_for_membership(_sign_in(org, "legal@demo.example"))
+    compliance_settings_update(
+        actor=reviewer,
+        lists={
+            "confidential_terms": list(data.CONFIDENTIAL_TERMS),
+            "product_names": list(data.PRODUCT_NAMES),
+            "allowed_domains": list(data.ALLOWED_DOMAINS),
+            "public_emails": list(data.PUBLIC_EMAILS),
+        },
+    )
     topics = {
         topic.key: topic_create(actor=curator, name=topic.name, description=topic.description)
         for topic in data.TOPICS

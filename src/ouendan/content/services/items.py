@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from ouendan.accounts.audit import audit_record
@@ -314,7 +316,11 @@ def content_submit(*, actor: Actor, content_id: int) -> ContentItem:
                 % {"status": item.get_status_display()},
                 code="invalid_status",
             )
-        if problems := _submit_problems(item):
+        problems = _submit_problems(item)
+        for check in settings.CONTENT_SUBMIT_CHECKS:
+            for field_name, notes in import_string(check)(item).items():
+                problems.setdefault(field_name, []).extend(notes)
+        if problems:
             raise DomainError(
                 _("This content is not ready for review yet."),
                 code="not_ready",

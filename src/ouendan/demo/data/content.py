@@ -139,7 +139,7 @@ CAMPAIGNS: tuple[DemoCampaign, ...] = (
 # Promotional items promote a product, a service or a sales event; their texts say openly that the
 # writer works at みらい製作所 (the "#PR" disclosure is added automatically when posting).
 # Two texts are deliberately risky, for the compliance checks to catch: 「業界No.1の精度」 in the
-# draft "x1-case-study-food", and the internal code name 「プロジェクト銀河」 in the in_review
+# draft "x1-case-study-food", and the internal code name 「プロジェクト銀河」 in the draft
 # "tech-realtime-linux". No other text makes absolute claims or leaks internal names.
 CONTENT: tuple[DemoContent, ...] = (
     # 採用: campaign shinsotsu-2027 (2027年卒 engineering graduates), then career hiring.
@@ -1134,6 +1134,8 @@ CONTENT: tuple[DemoContent, ...] = (
         ),
         status="published",
         publish_in_days=-6,
+        # A story about the company's own product: promotional (ステマ規制), like a launch.
+        promotional=True,
         campaign="x1-launch",
         variants=(
             DemoVariant(
@@ -2179,7 +2181,7 @@ CONTENT: tuple[DemoContent, ...] = (
             "組込みLinuxのエンジニアに響く内容です。公開前に、"
             "未発表製品に触れる記述がないか確認しています。"
         ),
-        status="in_review",
+        status="draft",
         variants=(
             DemoVariant(
                 "",
@@ -3251,6 +3253,11 @@ CONTENT: tuple[DemoContent, ...] = (
     ),
 )
 SITE_NAME = "株式会社みらい製作所"
+# The compliance lists of the demo company (法務 keeps them).
+CONFIDENTIAL_TERMS = ("白鷺プロジェクト", "Project Shirasagi", "プロジェクト銀河")
+PRODUCT_NAMES = ("ミライアーム", "MiraiArm")
+ALLOWED_DOMAINS = ("mirai-seisakusho.example",)  # subdomains included
+PUBLIC_EMAILS = ("recruit@mirai-seisakusho.example",)
 RANDOM_SEED = 20261201
 # Pending suggestions from advocates: (link, comment, days ago).
 SUGGESTIONS: tuple[tuple[str, str, int], ...] = (

@@ -1,0 +1,40 @@
+"""Data of governance: each organization's compliance lists and severities."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ouendan.accounts.models import Membership, Organization
+
+
+class ComplianceSettings(models.Model):
+    """The lists the compliance scanner uses for one organization, and its severity changes.
+
+    Lists are plain lists of strings, edited on the compliance settings page; ``severities``
+    maps a rule code to ``block``, ``warn`` or ``info`` where the organization differs from the
+    default.
+    """
+
+    organization = models.OneToOneField(
+        Organization, on_delete=models.CASCADE, related_name="compliance_settings"
+    )
+    confidential_terms = models.JSONField(_("confidential terms and code names"), default=list)
+    blocked_terms = models.JSONField(_("blocked words"), default=list)
+    product_names = models.JSONField(_("product and service names"), default=list)
+    disclosure_markers = models.JSONField(_("disclosure markers"), default=list)
+    allowed_domains = models.JSONField(_("allowed domains"), default=list)
+    public_emails = models.JSONField(_("public e-mail addresses"), default=list)
+    public_phones = models.JSONField(_("public phone numbers"), default=list)
+    severities = models.JSONField(default=dict)
+    updated_by = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("compliance settings")
+        verbose_name_plural = _("compliance settings")
+
+    def __str__(self) -> str:
+        return f"compliance settings of {self.organization_id}"
