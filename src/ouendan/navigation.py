@@ -81,7 +81,18 @@ SECTIONS: tuple[NavSection, ...] = (
             ),
         ),
     ),
-    NavSection("governance", _("Governance"), ()),
+    NavSection(
+        "governance",
+        _("Governance"),
+        (
+            NavItem(
+                _("Compliance rules"),
+                "governance:compliance",
+                Action.COMPLIANCE_MANAGE,
+                _("What the scanner blocks or warns about in every shared text"),
+            ),
+        ),
+    ),
     NavSection("analytics", _("Analytics"), ()),
     NavSection("engagement", _("Recognition"), ()),
     NavSection("enablement", _("Enablement"), ()),

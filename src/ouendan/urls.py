@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("ouendan.accounts.urls")),
     path("content/", include("ouendan.content.urls")),
+    path("governance/", include("ouendan.governance.urls")),
     path("", include(([path("", views.home, name="home")], "core"))),
 ]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -101,7 +101,7 @@ def _clean_severities(values: dict[str, str]) -> dict[str, str]:
 def compliance_settings_update(
     *,
     actor: Actor,
-    lists: dict[str, Sequence[str]] | None = None,
+    lists: Mapping[str, Sequence[str]] | None = None,
     severities: dict[str, str] | None = None,
 ) -> ComplianceSettings:
     """Replace the lists given (each completely) and the severity changes, if given."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ouendan.governance.compliance.findings import Finding, ScanResult, Severity, Verdict
 from ouendan.governance.compliance.policy import Policy, ScanRequest
-from ouendan.governance.compliance.rules import CODES, RULES
+from ouendan.governance.compliance.rules import CODES, RULES, RULES_BY_CODE
 from ouendan.governance.compliance.text import ScanText
 
 
@@ -39,6 +39,7 @@ def compliance_scan(request: ScanRequest) -> ScanResult:
 
 __all__ = [
     "CODES",
+    "RULES_BY_CODE",
     "Finding",
     "Policy",
     "ScanRequest",

@@ -30,5 +30,6 @@ RULES: tuple[Rule, ...] = (
     LengthRule(),
 )
 CODES: tuple[str, ...] = tuple(rule.code for rule in RULES)
+RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
 
-__all__ = ["CODES", "RULES", "Hit", "Rule"]
+__all__ = ["CODES", "RULES", "RULES_BY_CODE", "Hit", "Rule"]
