@@ -107,3 +107,16 @@ def test_characters_x_refuses_are_named_and_not_confused_with_length():
     assert refused.problems == (Problem.INVALID_CHARACTERS,)
     too_long = text_measure(text="あ" * 141, network=Network.X)
     assert too_long.problems == (Problem.TOO_LONG,)
+
+
+def test_where_a_text_stops_fitting():
+    from ouendan.networks import text_fitting_length, text_surely_fits
+
+    x = "🎉" + "あ" * 140  # 282 weighted
+    assert text_fitting_length(text=x, network=Network.X) == 140
+    assert text_fitting_length(text="短い", network=Network.X) == 2
+    assert text_fitting_length(text="a" * 301, network=Network.BLUESKY) == 300
+    assert text_fitting_length(text="x" * 9000, network=Network.FACEBOOK) == 9000
+    assert text_surely_fits(text="あ" * 140, network=Network.X)
+    assert not text_surely_fits(text="あ" * 141, network=Network.X)
+    assert not text_surely_fits(text="a.co " * 12, network=Network.X)  # links count 23 each

@@ -150,3 +150,33 @@ def text_measure(*, text: str, network: Network) -> Measurement:
     if rules.hashtag_limit is not None and hashtags > rules.hashtag_limit:
         problems.append(Problem.TOO_MANY_HASHTAGS)
     return Measurement(network, length, rules.limit, rules.unit, hashtags, tuple(problems))
+
+
+def text_fitting_length(*, text: str, network: Network) -> int:
+    """How many characters (code points) of ``text`` fit ``network``'s limit: where a text
+    that is too long stops fitting. The whole length when it fits or the network sets none."""
+    rules = RULES[network]
+    if rules.limit is None:
+        return len(text)
+    if rules.unit is Unit.WEIGHTED:
+        parsed = parse_tweet(text)
+        return len(text) if parsed.weightedLength <= rules.limit else parsed.validRangeEnd
+    low, high = 0, len(text)
+    while low < high:  # the longest prefix within the limit
+        middle = (low + high + 1) // 2
+        if text_measure(text=text[:middle], network=network).length <= rules.limit:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def text_surely_fits(*, text: str, network: Network) -> bool:
+    """A cheap bound, no parsing: True only when the text cannot be too long (every code point
+    weighs at most 2, and a URL — which holds a dot — at most 23)."""
+    rules = RULES[network]
+    if rules.limit is None:
+        return True
+    weight = 2 if rules.unit is Unit.WEIGHTED else 1
+    urls = text.count(".") * (rules.urls_count or 0)
+    return weight * len(text) + urls <= rules.limit

@@ -13,7 +13,13 @@ from ouendan.governance.compliance.findings import Severity
 from ouendan.governance.compliance.policy import ScanRequest
 from ouendan.governance.compliance.rules.base import Hit
 from ouendan.governance.compliance.text import ScanText
-from ouendan.networks import RULES, Problem, text_measure
+from ouendan.networks import (
+    RULES,
+    Problem,
+    text_fitting_length,
+    text_measure,
+    text_surely_fits,
+)
 
 # A URL ends at a space or at punctuation that Japanese text puts right after it.
 _URL = regex.compile(
@@ -55,14 +61,16 @@ class LengthRule:
     default = Severity.BLOCK
 
     def find(self, text: ScanText, request: ScanRequest) -> Iterator[Hit]:
-        if request.network is None:
+        network = request.network
+        if network is None:
             return
-        rules = RULES[request.network]
-        measured = text_measure(text=text.original, network=request.network)
+        rules = RULES[network]
+        if text_surely_fits(text=text.original, network=network) and rules.hashtag_limit is None:
+            return
+        measured = text_measure(text=text.original, network=network)
         if Problem.TOO_LONG in measured.problems and rules.limit is not None:
-            fits = _longest_prefix_that_fits(text.original, request)
             yield Hit(
-                fits,
+                text_fitting_length(text=text.original, network=network),
                 len(text.original),
                 _(
                     "Too long for %(network)s: %(length)d of %(limit)d. The part from here on "
@@ -81,17 +89,3 @@ class LengthRule:
                     "count": measured.hashtags,
                 },
             )
-
-
-def _longest_prefix_that_fits(text: str, request: ScanRequest) -> int:
-    """Where the text stops fitting: the length of its longest prefix within the limit."""
-    assert request.network is not None
-    limit = RULES[request.network].limit or 0
-    low, high = 0, len(text)
-    while low < high:
-        middle = (low + high + 1) // 2
-        if text_measure(text=text[:middle], network=request.network).length <= limit:
-            low = middle
-        else:
-            high = middle - 1
-    return low

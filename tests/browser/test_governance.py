@@ -1,0 +1,44 @@
+"""The compliance rules in a real browser: a reviewer adds a code name, then tries a text and
+sees what the scanner marks, and why."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
+from playwright.sync_api import Page, expect
+
+from ouendan.accounts.roles import Role
+from ouendan.governance.models import ComplianceSettings
+from tests.browser.conftest import person
+from tests.factories import make_person
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def ja(text: str) -> str:
+    with translation.override("ja"):
+        return gettext(text)
+
+
+def test_a_reviewer_adds_a_code_name_and_tries_a_text(page: Page, org):
+    reviewer = make_person(org, roles=[Role.REVIEWER], full_name="法務 太郎")
+    person(reviewer).sign_in(page)
+    page.locator("#sidenav").locator(f"a[href='{reverse('governance:compliance')}']").click()
+    page.locator("#id_confidential_terms").fill("白鷺プロジェクト\nProject Shirasagi")
+    page.locator("#id_severity_claims\\.unsubstantiated").select_option("block")
+    with page.expect_navigation():
+        page.get_by_role("button", name=ja("Save the rules")).click()
+    expect(page.locator(".message.success")).to_have_text(ja("Compliance rules saved."))
+    row = ComplianceSettings.objects.get(organization=org)
+    assert row.confidential_terms == ["白鷺プロジェクト", "Project Shirasagi"]
+    assert row.severities == {"claims.unsubstantiated": "block"}
+
+    page.locator("#id_text").fill("🎉 白鷺 ぷろじぇくと の件は 090-1234-5678 まで")
+    page.get_by_role("button", name=ja("Check")).click()
+    result = page.locator("#try-result")
+    expect(result.locator(".badge")).to_have_text(ja("Blocked"))
+    expect(result.locator("mark.finding-block")).to_have_count(2)
+    expect(result.locator("mark.finding-block").first).to_have_text("白鷺 ぷろじぇくと")
+    expect(result.locator(".findings li")).to_have_count(2)
