@@ -441,6 +441,8 @@ def tenant_a(db: None) -> TenantA:
         "極秘フィード",
         "https://alpha-secret.example/feed.xml",
         "極秘の提案コメント",
+        "極秘ガイドライン",
+        "極秘コード名",
     ]
     return TenantA(org, objects, raw_invitation, secrets)
 
@@ -488,6 +490,13 @@ def _content_of_a(
     entry = SourceEntry.objects.create(
         organization=org, source=source, guid="alpha-1", outcome="created", content=item
     )
+    from ouendan.governance.models import ComplianceSettings, PolicyAcknowledgment, PolicyVersion
+
+    policy = PolicyVersion.objects.create(
+        organization=org, number=1, title="極秘ガイドライン", body="x", body_html="<p>x</p>"
+    )
+    PolicyAcknowledgment.objects.create(organization=org, policy=policy, membership=person)
+    ComplianceSettings.objects.create(organization=org, confidential_terms=["極秘コード名"])
     suggestion = Suggestion.objects.create(
         organization=org,
         suggested_by=person,

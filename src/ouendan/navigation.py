@@ -86,6 +86,12 @@ SECTIONS: tuple[NavSection, ...] = (
         _("Governance"),
         (
             NavItem(
+                _("Social-media policy"),
+                "governance:policy",
+                Action.POLICY_READ,
+                _("The rules every advocate accepts before sharing"),
+            ),
+            NavItem(
                 _("Compliance rules"),
                 "governance:compliance",
                 Action.COMPLIANCE_MANAGE,

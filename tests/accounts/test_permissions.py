@@ -58,6 +58,9 @@ suggestions.create     |   ✓    ✓      ✓        ✓         ✓        ✓
 suggestions.review     |   ✓    ✓      ✓        ·         ·        ·       ·  |   W
 compliance.scan        |   ✓    ✓      ✓        ✓         ✓        ✓       ✓  |   R
 compliance.manage      |   ✓    ·      ·        ✓         ·        ·       ·  |   W
+policy.read            |   ✓    ✓      ✓        ✓         ✓        ✓       ✓  |   R
+policy.acknowledge     |   ✓    ✓      ✓        ✓         ✓        ✓       ✓  |   W
+policy.manage          |   ✓    ✓      ·        ✓         ·        ·       ·  |   W
 """
 
 

@@ -42,3 +42,38 @@ def test_a_reviewer_adds_a_code_name_and_tries_a_text(page: Page, org):
     expect(result.locator("mark.finding-block")).to_have_count(2)
     expect(result.locator("mark.finding-block").first).to_have_text("白鷺 ぷろじぇくと")
     expect(result.locator(".findings li")).to_have_count(2)
+
+
+def test_legal_publishes_the_policy_and_an_advocate_acknowledges_it(page: Page, org, advocate):
+    from ouendan.governance.models import PolicyAcknowledgment
+
+    reviewer = make_person(org, roles=[Role.REVIEWER], full_name="法務 花子")
+    person(reviewer).sign_in(page)
+    page.goto(reverse("governance:policy"))
+    page.get_by_role("link", name=ja("Publish the policy")).first.click()
+    page.locator("#id_title").fill("ソーシャルメディアガイドライン")
+    page.locator("#id_body").fill("# はじめに\n\n- 自分の言葉で発信する\n- 個人情報は書かない")
+    page.locator("#id_changes").fill("初版")
+    with page.expect_navigation():
+        page.get_by_role("button", name=ja("Publish"), exact=True).click()
+    expect(page.locator("h1")).to_have_text("ソーシャルメディアガイドライン")
+    expect(page.locator(".policy-body h2")).to_have_text("はじめに")
+
+    page.context.clear_cookies()
+    person(advocate).sign_in(page)
+    page.goto(reverse("governance:policy"))
+    expect(page.locator(".alert.warning")).to_be_visible()
+    with page.expect_navigation():
+        page.get_by_role("button", name=ja("I acknowledge the policy")).click()
+    expect(page.locator(".message.success")).to_be_visible()
+    expect(page.locator(".alert.success")).to_be_visible()
+    assert PolicyAcknowledgment.objects.filter(membership=advocate).count() == 1
+
+    page.context.clear_cookies()
+    person(reviewer).sign_in(page)
+    page.goto(reverse("governance:policy"))
+    page.locator(f"a[href='{reverse('governance:policy_version', args=[1])}']").click()
+    expect(page.locator("tbody tr")).to_have_count(1)
+    with page.expect_download() as download:
+        page.get_by_role("link", name=ja("Export as CSV")).click()
+    assert download.value.suggested_filename == "policy-v1-acknowledgments.csv"

@@ -15,7 +15,7 @@ from ouendan.content.services.items import content_submit
 from ouendan.content.services.variants import VariantData
 from ouendan.core.errors import DomainError
 from ouendan.governance.models import ComplianceSettings
-from ouendan.governance.services import compliance_settings_update
+from ouendan.governance.services.compliance import compliance_settings_update
 from tests.api_client import Api, assert_error, token_for
 from tests.content.conftest import draft
 from tests.factories import actor, make_person

@@ -46,6 +46,9 @@ class Action(enum.StrEnum):
     SUGGESTIONS_REVIEW = "suggestions.review"
     COMPLIANCE_SCAN = "compliance.scan"
     COMPLIANCE_MANAGE = "compliance.manage"
+    POLICY_READ = "policy.read"
+    POLICY_ACKNOWLEDGE = "policy.acknowledge"
+    POLICY_MANAGE = "policy.manage"
 
     @property
     def writes(self) -> bool:
@@ -61,6 +64,7 @@ _READ_ONLY = frozenset(
         Action.CONTENT_VIEW,
         Action.TOPICS_VIEW,
         Action.COMPLIANCE_SCAN,
+        Action.POLICY_READ,
     }
 )
 
@@ -102,6 +106,10 @@ MATRIX: dict[Action, frozenset[Role]] = {
     # Anyone about to share checks their text; reviewers (法務) and admins keep the lists.
     Action.COMPLIANCE_SCAN: _ALL_ROLES,
     Action.COMPLIANCE_MANAGE: frozenset({Role.ORG_ADMIN, Role.REVIEWER}),
+    Action.POLICY_READ: _ALL_ROLES,
+    Action.POLICY_ACKNOWLEDGE: _ALL_ROLES,
+    # The policy is written by 広報 (the program) and 法務 (reviewers).
+    Action.POLICY_MANAGE: frozenset({Role.ORG_ADMIN, Role.PROGRAM_MANAGER, Role.REVIEWER}),
 }
 
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from ouendan.accounts.models import Department, Location, Membership, Organization
-from ouendan.accounts.permissions import actor_for_membership
+from ouendan.accounts.permissions import Actor, actor_for_membership
 from ouendan.accounts.roles import Role
 from ouendan.content.models import (
     Campaign,
@@ -40,7 +40,10 @@ from ouendan.content.services.items import (
 from ouendan.content.services.topics import topic_create
 from ouendan.content.services.variants import VariantData
 from ouendan.demo.data import content as data
-from ouendan.governance.services import compliance_settings_update
+from ouendan.demo.data import policy as policy_data
+from ouendan.governance.models import PolicyAcknowledgment
+from ouendan.governance.services.compliance import compliance_settings_update
+from ouendan.governance.services.policy import policy_publish
 
 TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
 FEED_PATH = "/demo/feeds/news.xml"
@@ -174,6 +177,7 @@ def demo_content_seed(org: Organization) -> dict[str, int]:
         _advance(item, entry, curator=curator, reviewer=reviewer)
         created.append((item, entry))
     _spread_dates(created)
+    _policy(org, reviewer)
     source = _feed_source(org, topics["seihin"])
     suggestions = _suggestions(org, created)
     followers = _followers(org, list(topics.values()))
@@ -213,6 +217,23 @@ def _spread_dates(created: list[tuple[ContentItem, data.DemoContent]]) -> None:
         created_at = min(start, now) - timedelta(days=rng.randint(2, 12), hours=rng.randint(0, 8))
         updated_at = min(created_at + timedelta(days=rng.randint(0, 2), hours=3), now)
         ContentItem.objects.filter(pk=item.pk).update(created_at=created_at, updated_at=updated_at)
+
+
+def _policy(org: Organization, reviewer: Actor) -> None:
+    """Version 1 of the policy, acknowledged by about two thirds of the advocates (the demo
+    advocate has not yet: they meet the policy on their first share)."""
+    version = policy_publish(
+        actor=reviewer, title=policy_data.TITLE, body=policy_data.BODY, changes=policy_data.CHANGES
+    )
+    rng = random.Random(data.RANDOM_SEED + 11)
+    advocates = Membership.objects.filter(
+        organization=org, role_grants__role=Role.ADVOCATE
+    ).exclude(user__email="advocate@demo.example")
+    PolicyAcknowledgment.objects.bulk_create(
+        PolicyAcknowledgment(organization=org, policy=version, membership_id=pk)
+        for pk in advocates.values_list("pk", flat=True).order_by("pk")
+        if rng.random() < 0.65
+    )
 
 
 def _feed_source(org: Organization, topic: Topic) -> Source | None:

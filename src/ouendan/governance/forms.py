@@ -113,3 +113,19 @@ class TryForm(forms.Form):
         choices=[("", _("Any network")), *((n.value, str(r.label)) for n, r in RULES.items())],
     )
     promotional = forms.BooleanField(label=_("Promotes a product or service"), required=False)
+
+
+class PolicyForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(
+        label=_("The policy"),
+        max_length=50_000,
+        widget=forms.Textarea({"rows": 18}),
+        help_text=_("Markdown: # headings, - lists, **bold**, [links](https://…)."),
+    )
+    changes = forms.CharField(
+        label=_("What changed"),
+        required=False,
+        max_length=500,
+        help_text=_("Shown to everyone who is asked to acknowledge the new version."),
+    )

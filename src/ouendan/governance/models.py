@@ -38,3 +38,56 @@ class ComplianceSettings(models.Model):
 
     def __str__(self) -> str:
         return f"compliance settings of {self.organization_id}"
+
+
+class PolicyVersion(models.Model):
+    """One published version of the organization's social-media policy (Markdown, rendered to
+    sanitised HTML when it is published). The newest version is the current one."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="policy_versions"
+    )
+    number = models.PositiveIntegerField()
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("policy (Markdown)"))
+    body_html = models.TextField()
+    changes = models.CharField(_("what changed"), max_length=500, blank=True)
+    published_by = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    published_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "number"], name="policy_version_unique_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} v{self.number}"
+
+
+class PolicyAcknowledgment(models.Model):
+    """A person read and accepted one version of the policy (needed before they share)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    policy = models.ForeignKey(
+        PolicyVersion, on_delete=models.PROTECT, related_name="acknowledgments"
+    )
+    membership = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="policy_acknowledgments"
+    )
+    acknowledged_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-acknowledged_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["policy", "membership"], name="policy_acknowledgment_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership_id} ✓ {self.policy_id}"

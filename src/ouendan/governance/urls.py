@@ -2,11 +2,20 @@
 
 from django.urls import path
 
-from ouendan.governance import views
+from ouendan.governance.views import compliance, policy
 
 app_name = "governance"
 
 urlpatterns = [
-    path("compliance/", views.compliance_settings, name="compliance"),
-    path("compliance/try/", views.compliance_try, name="compliance_try"),
+    path("compliance/", compliance.compliance_settings, name="compliance"),
+    path("compliance/try/", compliance.compliance_try, name="compliance_try"),
+    path("policy/", policy.policy_page, name="policy"),
+    path("policy/acknowledge/", policy.policy_acknowledge_view, name="policy_acknowledge"),
+    path("policy/new/", policy.policy_publish_view, name="policy_publish"),
+    path("policy/versions/<int:number>/", policy.policy_version_view, name="policy_version"),
+    path(
+        "policy/versions/<int:number>/acknowledgments.csv",
+        policy.policy_acknowledgments_csv,
+        name="policy_acknowledgments_csv",
+    ),
 ]

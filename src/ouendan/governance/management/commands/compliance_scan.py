@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from ouendan.accounts.models import Organization
-from ouendan.governance.api import scan_out
+from ouendan.governance.api.compliance import scan_out
 from ouendan.governance.compliance import ScanRequest, compliance_scan
 from ouendan.governance.selectors import compliance_policy
 from ouendan.networks import Network

@@ -1,4 +1,4 @@
-"""Governance pages: the compliance lists and severities, with a box to try the scanner."""
+"""The compliance rules page: the lists and severities, with a box to try the scanner."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from ouendan.core.errors import DomainError
 from ouendan.governance.compliance import RULES_BY_CODE, ScanResult
 from ouendan.governance.forms import LIST_LABELS, ComplianceSettingsForm, TryForm
 from ouendan.governance.selectors import compliance_settings_get
-from ouendan.governance.services import compliance_settings_update, compliance_text_scan
+from ouendan.governance.services.compliance import compliance_settings_update, compliance_text_scan
 from ouendan.networks import Network
 
 

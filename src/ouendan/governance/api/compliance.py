@@ -12,7 +12,11 @@ from ouendan.accounts.api_auth import request_actor
 from ouendan.core.api import error_responses
 from ouendan.governance.compliance import CODES, ScanResult
 from ouendan.governance.selectors import compliance_settings_get
-from ouendan.governance.services import LISTS, compliance_settings_update, compliance_text_scan
+from ouendan.governance.services.compliance import (
+    LISTS,
+    compliance_settings_update,
+    compliance_text_scan,
+)
 from ouendan.networks import Network
 
 router = Router(tags=["compliance"])

@@ -1,0 +1,9 @@
+"""Governance API: one router gathering the modules that own each resource."""
+
+from ninja import Router
+
+from ouendan.governance.api import compliance, policy
+
+router = Router()
+router.add_router("", compliance.router)
+router.add_router("", policy.router)

@@ -1,0 +1,1 @@
+"""Governance pages: the compliance rules (compliance.py) and the policy (policy.py)."""
