@@ -48,6 +48,9 @@ CONTRACT: dict[tuple[str, str], bool] = {
     ("/api/v1/suggestions/{suggestion_id}/decline", "post"): True,
     ("/api/v1/topics", "get"): True,
     ("/api/v1/topics", "post"): True,
+    ("/api/v1/compliance/scan", "post"): True,
+    ("/api/v1/policy", "get"): True,
+    ("/api/v1/policy/acknowledge", "post"): True,
 }
 
 # Operations anyone may call without credentials, with the reason.
