@@ -443,6 +443,7 @@ def tenant_a(db: None) -> TenantA:
         "極秘の提案コメント",
         "極秘ガイドライン",
         "極秘コード名",
+        "極秘の一時停止理由",
     ]
     return TenantA(org, objects, raw_invitation, secrets)
 
@@ -490,7 +491,14 @@ def _content_of_a(
     entry = SourceEntry.objects.create(
         organization=org, source=source, guid="alpha-1", outcome="created", content=item
     )
-    from ouendan.governance.models import ComplianceSettings, PolicyAcknowledgment, PolicyVersion
+    from ouendan.governance.models import (
+        ComplianceSettings,
+        CrisisPause,
+        PolicyAcknowledgment,
+        PolicyVersion,
+    )
+
+    CrisisPause.objects.create(organization=org, reason="極秘の一時停止理由", started_by=admin)
 
     policy = PolicyVersion.objects.create(
         organization=org, number=1, title="極秘ガイドライン", body="x", body_html="<p>x</p>"

@@ -14,6 +14,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from ouendan.accounts.permissions import Action, Actor, can
+from ouendan.governance.selectors import crisis_pause_active
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,12 @@ SECTIONS: tuple[NavSection, ...] = (
                 "governance:policy",
                 Action.POLICY_READ,
                 _("The rules every advocate accepts before sharing"),
+            ),
+            NavItem(
+                _("Crisis pause"),
+                "governance:crisis",
+                Action.CRISIS_PAUSE,
+                _("Stop everything that goes out, at once"),
             ),
             NavItem(
                 _("Compliance rules"),
@@ -190,5 +197,9 @@ def shell(request: HttpRequest) -> dict[str, object]:
     """Template context for the page shell: the actor and their navigation."""
     actor: Actor | None = getattr(request, "actor", None)
     if actor is None:
-        return {"actor": None, "nav_sections": []}
-    return {"actor": actor, "nav_sections": navigation_for(actor, request.path)}
+        return {"actor": None, "nav_sections": [], "crisis_pause": None}
+    return {
+        "actor": actor,
+        "nav_sections": navigation_for(actor, request.path),
+        "crisis_pause": crisis_pause_active(actor.organization.pk),
+    }

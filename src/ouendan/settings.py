@@ -215,6 +215,8 @@ if DEMO:
 # Checks run when content is sent for review (dotted paths to ``check(item) -> problems``):
 # governance scans the suggested texts; the content app does not import governance.
 CONTENT_SUBMIT_CHECKS = ["ouendan.governance.checks.content_compliance_problems"]
+# Hooks answering which organizations' content must not go live now: the crisis pause.
+CONTENT_PUBLISH_HOLDS = ["ouendan.governance.selectors.paused_organization_ids"]
 
 # --- E-mail ---------------------------------------------------------------------------------------
 EMAIL_URL = env_str("EMAIL_URL", "console://")

@@ -61,6 +61,7 @@ compliance.manage      |   ✓    ·      ·        ✓         ·        ·    
 policy.read            |   ✓    ✓      ✓        ✓         ✓        ✓       ✓  |   R
 policy.acknowledge     |   ✓    ✓      ✓        ✓         ✓        ✓       ✓  |   W
 policy.manage          |   ✓    ✓      ·        ✓         ·        ·       ·  |   W
+crisis.pause           |   ✓    ✓      ·        ·         ·        ·       ·  |   W
 """
 
 

@@ -77,3 +77,27 @@ def test_legal_publishes_the_policy_and_an_advocate_acknowledges_it(page: Page, 
     with page.expect_download() as download:
         page.get_by_role("link", name=ja("Export as CSV")).click()
     assert download.value.suggested_filename == "policy-v1-acknowledgments.csv"
+
+
+def test_the_program_manager_pauses_and_resumes_sharing(page: Page, org, advocate):
+    pm = make_person(org, roles=[Role.PROGRAM_MANAGER], full_name="広報 美咲")
+    person(pm).sign_in(page)
+    page.goto(reverse("governance:crisis"))
+    page.locator("#pause-reason").fill("報道を受けて状況を確認中です")
+    page.once("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        page.get_by_role("button", name=ja("Pause now")).click()
+    expect(page.locator(".crisis-banner")).to_contain_text("報道を受けて状況を確認中です")
+
+    page.context.clear_cookies()
+    person(advocate).sign_in(page)
+    expect(page.locator(".crisis-banner")).to_contain_text("報道を受けて状況を確認中です")
+
+    page.context.clear_cookies()
+    person(pm).sign_in(page)
+    page.goto(reverse("governance:crisis"))
+    page.locator("#resume-confirm").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name=ja("Resume sharing")).click()
+    expect(page.locator(".crisis-banner")).to_have_count(0)
+    expect(page.locator("tbody tr")).to_have_count(1)

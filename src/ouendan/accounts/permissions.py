@@ -49,6 +49,7 @@ class Action(enum.StrEnum):
     POLICY_READ = "policy.read"
     POLICY_ACKNOWLEDGE = "policy.acknowledge"
     POLICY_MANAGE = "policy.manage"
+    CRISIS_PAUSE = "crisis.pause"
 
     @property
     def writes(self) -> bool:
@@ -110,6 +111,8 @@ MATRIX: dict[Action, frozenset[Role]] = {
     Action.POLICY_ACKNOWLEDGE: _ALL_ROLES,
     # The policy is written by 広報 (the program) and 法務 (reviewers).
     Action.POLICY_MANAGE: frozenset({Role.ORG_ADMIN, Role.PROGRAM_MANAGER, Role.REVIEWER}),
+    # One switch stops everything going out: the program manager and org admins hold it.
+    Action.CRISIS_PAUSE: _PEOPLE_ADMINS,
 }
 
 

@@ -91,3 +91,40 @@ class PolicyAcknowledgment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.membership_id} ✓ {self.policy_id}"
+
+
+class CrisisPause(models.Model):
+    """The crisis switch: while a pause is on (``ended_at`` empty), nothing goes out for the
+    organization — no shares, no scheduled posts, no new content going live, no notifications
+    of it. Resuming needs a confirmation; every pause is kept for the record."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="crisis_pauses"
+    )
+    reason = models.CharField(_("reason"), max_length=500)
+    started_by = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    started_at = models.DateTimeField(auto_now_add=True)
+    ended_by = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_note = models.CharField(_("note on resuming"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization"],
+                condition=models.Q(ended_at__isnull=True),
+                name="crisis_pause_one_at_a_time",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"pause of {self.organization_id} since {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def active(self) -> bool:
+        return self.ended_at is None

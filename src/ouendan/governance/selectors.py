@@ -16,7 +16,12 @@ from ouendan.accounts.permissions import Action, Actor, require
 from ouendan.accounts.roles import Role
 from ouendan.core.errors import NotFound
 from ouendan.governance.compliance import Policy
-from ouendan.governance.models import ComplianceSettings, PolicyAcknowledgment, PolicyVersion
+from ouendan.governance.models import (
+    ComplianceSettings,
+    CrisisPause,
+    PolicyAcknowledgment,
+    PolicyVersion,
+)
 
 
 def compliance_settings_get(*, actor: Actor) -> ComplianceSettings:
@@ -127,3 +132,30 @@ def policy_pending_advocates(*, actor: Actor) -> int:
     if current is None:
         return 0
     return advocates.exclude(policy_acknowledgments__policy=current).distinct().count()
+
+
+# --- The crisis pause ----------------------------------------------------------------------------
+
+
+def crisis_pause_active(organization_id: int) -> CrisisPause | None:
+    """The organization's pause while it lasts. Every page asks (for the banner): one query on
+    an index of the few pause rows, not cached, so a pause shows everywhere at once."""
+    return (
+        CrisisPause.objects.filter(organization_id=organization_id, ended_at__isnull=True)
+        .select_related("started_by")
+        .first()
+    )
+
+
+def crisis_pauses(*, actor: Actor) -> QuerySet[CrisisPause]:
+    require(actor, Action.CRISIS_PAUSE)
+    return CrisisPause.objects.filter(organization=actor.organization).select_related(
+        "started_by", "ended_by"
+    )
+
+
+def paused_organization_ids() -> set[int]:
+    """Every organization under a pause (the content lifecycle holds their scheduled items)."""
+    return set(
+        CrisisPause.objects.filter(ended_at__isnull=True).values_list("organization_id", flat=True)
+    )

@@ -2,13 +2,16 @@
 
 from django.urls import path
 
-from ouendan.governance.views import compliance, policy
+from ouendan.governance.views import compliance, crisis, policy
 
 app_name = "governance"
 
 urlpatterns = [
     path("compliance/", compliance.compliance_settings, name="compliance"),
     path("compliance/try/", compliance.compliance_try, name="compliance_try"),
+    path("crisis/", crisis.crisis_page, name="crisis"),
+    path("crisis/pause/", crisis.crisis_pause_view, name="crisis_pause"),
+    path("crisis/resume/", crisis.crisis_resume_view, name="crisis_resume"),
     path("policy/", policy.policy_page, name="policy"),
     path("policy/acknowledge/", policy.policy_acknowledge_view, name="policy_acknowledge"),
     path("policy/new/", policy.policy_publish_view, name="policy_publish"),

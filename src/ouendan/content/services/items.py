@@ -40,6 +40,7 @@ from ouendan.content.services.recording import (
     approved_state,
     content_of,
     content_record_version,
+    publishing_held,
     status_move,
 )
 from ouendan.content.services.variants import VariantData, variants_write
@@ -390,6 +391,11 @@ def content_publish_now(*, actor: Actor, content_id: int) -> ContentItem:
             raise Conflict(
                 _("Only approved or scheduled content can be published."), code="invalid_status"
             )
+        if item.organization_id in publishing_held():
+            raise Conflict(
+                _("Sharing is paused for the whole organization: nothing can go live now."),
+                code="paused",
+            )
         if item.expire_at is not None and item.expire_at <= now:
             raise DomainError(
                 _("The expiry has already passed: change it first."),
@@ -435,6 +441,7 @@ def content_lifecycle_advance(*, now: datetime) -> dict[str, int]:
     """Periodic: scheduled content whose time has come goes live, live content past its expiry
     expires. Each move is audited by the system in the item's organization."""
     moved = {"published": 0, "expired": 0}
+    held = publishing_held()
     due = ContentItem.objects.filter(
         Q(status=Status.SCHEDULED, publish_at__lte=now)
         | Q(status__in=[Status.APPROVED, Status.SCHEDULED, Status.PUBLISHED], expire_at__lte=now)
@@ -449,7 +456,7 @@ def content_lifecycle_advance(*, now: datetime) -> dict[str, int]:
             )
             if item is None or item.status not in APPROVED_FAMILY:
                 continue
-            state = approved_state(item, now)
+            state = approved_state(item, now, held=held)
             if state == item.status or state == Status.APPROVED:
                 continue
             actor = system_actor(item.organization, label="scheduler")

@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from ouendan.accounts.audit import audit_record
@@ -33,14 +35,26 @@ def content_of(actor: Actor, content_id: int, *, lock: bool = False) -> ContentI
     return item
 
 
-def approved_state(item: ContentItem, now: datetime) -> str:
-    """Where approved content stands by its dates: waiting, scheduled, live or past."""
+def publishing_held() -> set[int]:
+    """Organizations whose content must not go live now (a crisis pause), from the hooks in
+    ``CONTENT_PUBLISH_HOLDS`` (governance sits above content, so it is asked, not imported)."""
+    held: set[int] = set()
+    for hook in settings.CONTENT_PUBLISH_HOLDS:
+        held |= set(import_string(hook)())
+    return held
+
+
+def approved_state(item: ContentItem, now: datetime, *, held: set[int] | None = None) -> str:
+    """Where approved content stands by its dates: waiting, scheduled, live or past. Content
+    that would go live while its organization is paused stays scheduled (held, not lost)."""
     if item.expire_at is not None and item.expire_at <= now:
         return Status.EXPIRED
     if item.publish_at is not None and item.publish_at > now:
         return Status.SCHEDULED
     if item.publish_at is None and item.published_at is None:
         return Status.APPROVED
+    if item.organization_id in (publishing_held() if held is None else held):
+        return Status.SCHEDULED if item.status != Status.PUBLISHED else Status.PUBLISHED
     return Status.PUBLISHED
 
 

@@ -2,8 +2,9 @@
 
 from ninja import Router
 
-from ouendan.governance.api import compliance, policy
+from ouendan.governance.api import compliance, crisis, policy
 
 router = Router()
 router.add_router("", compliance.router)
 router.add_router("", policy.router)
+router.add_router("", crisis.router)
