@@ -496,6 +496,33 @@ def _content_of_a(
         CrisisPause,
         PolicyAcknowledgment,
         PolicyVersion,
+        ReviewDecision,
+        ReviewRound,
+        Workflow,
+        WorkflowStage,
+    )
+
+    workflow = Workflow.objects.create(organization=org, name="極秘の承認フロー")
+    WorkflowStage.objects.create(
+        organization=org, workflow=workflow, position=0, name="極秘の審査段階"
+    )
+    review = ReviewRound.objects.create(
+        organization=org,
+        content=item,
+        workflow=workflow,
+        stages=[{"name": "極秘の審査段階", "role": "", "department": None, "reviewers": []}],
+        version=2,
+        stage_started_at=timezone.now(),
+    )
+    ReviewDecision.objects.create(
+        organization=org,
+        round=review,
+        stage=0,
+        stage_name="極秘の審査段階",
+        version=1,
+        decision="changes",
+        comment="極秘の差し戻し理由",
+        reviewer=admin,
     )
 
     CrisisPause.objects.create(organization=org, reason="極秘の一時停止理由", started_by=admin)
@@ -521,6 +548,8 @@ def _content_of_a(
         Source: [source],
         SourceEntry: [entry],
         Suggestion: [suggestion],
+        Workflow: [workflow],
+        ReviewRound: [review],
     }
 
 

@@ -87,6 +87,18 @@ SECTIONS: tuple[NavSection, ...] = (
         _("Governance"),
         (
             NavItem(
+                _("Review queue"),
+                "governance:reviews",
+                Action.CONTENT_VIEW,
+                _("Content waiting for your decision"),
+            ),
+            NavItem(
+                _("Workflows"),
+                "governance:workflows",
+                Action.WORKFLOWS_MANAGE,
+                _("Who approves content, stage by stage"),
+            ),
+            NavItem(
                 _("Social-media policy"),
                 "governance:policy",
                 Action.POLICY_READ,

@@ -217,6 +217,9 @@ if DEMO:
 CONTENT_SUBMIT_CHECKS = ["ouendan.governance.checks.content_compliance_problems"]
 # Hooks answering which organizations' content must not go live now: the crisis pause.
 CONTENT_PUBLISH_HOLDS = ["ouendan.governance.selectors.paused_organization_ids"]
+# Told of every move of a content item (``hook(item, previous=, status=, actor=)``): governance
+# runs review rounds through its approval workflow on them.
+CONTENT_STATUS_HOOKS = ["ouendan.governance.services.reviews.on_content_status"]
 
 # --- E-mail ---------------------------------------------------------------------------------------
 EMAIL_URL = env_str("EMAIL_URL", "console://")

@@ -62,6 +62,7 @@ policy.read            |   ✓    ✓      ✓        ✓         ✓        ✓
 policy.acknowledge     |   ✓    ✓      ✓        ✓         ✓        ✓       ✓  |   W
 policy.manage          |   ✓    ✓      ·        ✓         ·        ·       ·  |   W
 crisis.pause           |   ✓    ✓      ·        ·         ·        ·       ·  |   W
+workflows.manage       |   ✓    ✓      ·        ·         ·        ·       ·  |   W
 """
 
 

@@ -11,10 +11,10 @@ from ouendan.content.models import ContentItem
 from ouendan.content.services.items import (
     ContentData,
     content_create,
-    content_review,
     content_submit,
 )
 from ouendan.content.services.variants import VariantData
+from ouendan.governance.services.reviews import review_decide
 from tests.factories import actor, make_person
 
 
@@ -56,9 +56,15 @@ def draft(
     )
 
 
+def decide(*, actor: Actor, content_id: int, decision: str, **extra: object) -> ContentItem:
+    """A reviewer's decision through the review workflow; the content as it is afterwards."""
+    review_decide(actor=actor, content_id=content_id, decision=decision, **extra)  # type: ignore[arg-type]
+    return ContentItem.objects.get(pk=content_id)
+
+
 def approved(
     curator: Actor, reviewer: Actor, title: str = "承認済みの記事", **fields: object
 ) -> ContentItem:
     item = draft(curator, title, **fields)
     content_submit(actor=curator, content_id=item.pk)
-    return content_review(actor=reviewer, content_id=item.pk, approve=True)
+    return decide(actor=reviewer, content_id=item.pk, decision="approve")

@@ -75,12 +75,16 @@ def test_the_lifecycle_over_the_api(curator_api: Api, reviewer_api: Api):
     assert curator_api.post(f"{base}/submit").json()["status"] == "in_review"
     assert_error(curator_api.post(f"{base}/approve"), 403, "permission_denied")
     changes = reviewer_api.post(f"{base}/request-changes", {"comment": "日付を追記してください"})
-    assert changes.json()["status"] == "draft"
-    assert changes.json()["review_comment"] == "日付を追記してください"
+    assert changes.json()["status"] == "changes_requested"  # the review round
+    back = curator_api.get(base).json()
+    assert (back["status"], back["review_comment"]) == ("draft", "日付を追記してください")
     curator_api.post(f"{base}/submit")
     stale = reviewer_api.post(f"{base}/approve", {"version": 99})
     assert_error(stale, 409, "version_changed")
-    approved = reviewer_api.post(f"{base}/approve", {"version": item["version"]}).json()
+    review = reviewer_api.post(f"{base}/approve", {"version": item["version"]}).json()
+    assert review["status"] == "approved"
+    assert [d["decision"] for d in review["decisions"]] == ["approve"]
+    approved = curator_api.get(base).json()
     assert approved["status"] == "approved"
     assert approved["approved_by"]["name"] == "法務 太郎"
     assert curator_api.post(f"{base}/publish").json()["status"] == "published"
@@ -99,7 +103,8 @@ def test_a_scheduled_item_over_the_api(curator_api: Api, reviewer_api: Api):
     soon = (timezone.now() + timedelta(days=2)).isoformat()
     item = curator_api.post("/content", {**NEW, "publish_at": soon}).json()
     curator_api.post(f"/content/{item['id']}/submit")
-    assert reviewer_api.post(f"/content/{item['id']}/approve").json()["status"] == "scheduled"
+    reviewer_api.post(f"/content/{item['id']}/approve")
+    assert curator_api.get(f"/content/{item['id']}").json()["status"] == "scheduled"
     cleared = curator_api.patch(f"/content/{item['id']}", {"publish_at": None}).json()
     assert (cleared["status"], cleared["publish_at"]) == ("approved", None)
 

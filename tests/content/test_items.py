@@ -19,7 +19,6 @@ from ouendan.content.services.items import (
     content_lifecycle_advance,
     content_publish_now,
     content_restore,
-    content_review,
     content_submit,
     content_update,
     content_withdraw,
@@ -27,7 +26,7 @@ from ouendan.content.services.items import (
 from ouendan.content.services.variants import VariantData, variant_create, variant_update
 from ouendan.core.errors import Conflict, DomainError, NotFound
 from ouendan.networks import Network, text_measure
-from tests.content.conftest import approved, draft
+from tests.content.conftest import approved, decide, draft
 from tests.factories import DepartmentFactory, actor, make_person
 
 Status = ContentItem.Status
@@ -119,14 +118,14 @@ def test_advocates_and_reviewers_cannot_write_content(org, curator_actor, review
     item = draft(curator_actor)
     content_submit(actor=curator_actor, content_id=item.pk)
     with pytest.raises(PermissionDenied):
-        content_review(actor=curator_actor, content_id=item.pk, approve=True)
+        decide(actor=curator_actor, content_id=item.pk, decision="approve")
 
 
 def test_the_lifecycle_from_draft_to_expired(curator_actor: Actor, reviewer_actor: Actor):
     item = draft(curator_actor)
     item = content_submit(actor=curator_actor, content_id=item.pk)
     assert item.status == Status.IN_REVIEW
-    item = content_review(actor=reviewer_actor, content_id=item.pk, approve=True)
+    item = decide(actor=reviewer_actor, content_id=item.pk, decision="approve")
     assert item.status == Status.APPROVED
     assert (item.approved_version, item.approved_by_id) == (1, reviewer_actor.membership.pk)
     item = content_publish_now(actor=curator_actor, content_id=item.pk)
@@ -172,10 +171,13 @@ def test_asking_for_changes_needs_a_comment_and_returns_a_draft(curator_actor, r
     item = draft(curator_actor)
     content_submit(actor=curator_actor, content_id=item.pk)
     with pytest.raises(DomainError) as caught:
-        content_review(actor=reviewer_actor, content_id=item.pk, approve=False)
+        decide(actor=reviewer_actor, content_id=item.pk, decision="changes")
     assert "comment" in caught.value.fields
-    item = content_review(
-        actor=reviewer_actor, content_id=item.pk, approve=False, comment="日付を確認してください"
+    item = decide(
+        actor=reviewer_actor,
+        content_id=item.pk,
+        decision="changes",
+        comment="日付を確認してください",
     )
     assert item.status == Status.DRAFT
     assert item.review_comment == "日付を確認してください"
@@ -187,9 +189,9 @@ def test_a_reviewer_approves_only_the_version_they_read(curator_actor, reviewer_
     content_submit(actor=curator_actor, content_id=item.pk)
     content_update(actor=curator_actor, content_id=item.pk, data=ContentData(summary="追記"))
     with pytest.raises(Conflict) as caught:
-        content_review(actor=reviewer_actor, content_id=item.pk, approve=True, version=1)
+        decide(actor=reviewer_actor, content_id=item.pk, decision="approve", version=1)
     assert caught.value.code == "version_changed"
-    assert content_review(actor=reviewer_actor, content_id=item.pk, approve=True, version=2)
+    assert decide(actor=reviewer_actor, content_id=item.pk, decision="approve", version=2)
 
 
 def test_submitting_needs_a_text_and_texts_that_fit(curator_actor: Actor):
@@ -243,7 +245,7 @@ def test_editing_what_advocates_post_sends_approved_content_back_to_review(
     assert item.approved_version == 1
     assert item.changed_since_approval
     # Approved again, it goes straight back to live (it was published before).
-    item = content_review(actor=reviewer_actor, content_id=item.pk, approve=True)
+    item = decide(actor=reviewer_actor, content_id=item.pk, decision="approve")
     assert item.status == Status.PUBLISHED
 
 

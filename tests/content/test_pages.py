@@ -225,14 +225,20 @@ def test_lifecycle_buttons(curator_client: Client, curator_actor, reviewer):
     assert item.status == Status.IN_REVIEW
     reviewer_client = signed_in(reviewer, language="en")
     page = reviewer_client.get(f"/content/{item.pk}/").content.decode()
-    assert "Your review" in page
+    assert f"/governance/reviews/{item.pk}/panel/" in page  # the review panel loads there
+    panel = reviewer_client.get(
+        f"/governance/reviews/{item.pk}/panel/", headers={"HX-Request": "true"}
+    ).content.decode()
+    assert "Your decision on stage 1" in panel
     reviewer_client.post(
-        f"/content/{item.pk}/review/", {"decision": "changes", "comment": "", "version": 1}
+        f"/governance/reviews/{item.pk}/decide/",
+        {"decision": "changes", "comment": "", "version": 1},
     )
     item.refresh_from_db()
     assert item.status == Status.IN_REVIEW  # a comment is required to ask for changes
     reviewer_client.post(
-        f"/content/{item.pk}/review/", {"decision": "approve", "comment": "", "version": 1}
+        f"/governance/reviews/{item.pk}/decide/",
+        {"decision": "approve", "comment": "", "version": 1},
     )
     item.refresh_from_db()
     assert item.status == Status.APPROVED

@@ -50,6 +50,7 @@ class Action(enum.StrEnum):
     POLICY_ACKNOWLEDGE = "policy.acknowledge"
     POLICY_MANAGE = "policy.manage"
     CRISIS_PAUSE = "crisis.pause"
+    WORKFLOWS_MANAGE = "workflows.manage"
 
     @property
     def writes(self) -> bool:
@@ -113,6 +114,7 @@ MATRIX: dict[Action, frozenset[Role]] = {
     Action.POLICY_MANAGE: frozenset({Role.ORG_ADMIN, Role.PROGRAM_MANAGER, Role.REVIEWER}),
     # One switch stops everything going out: the program manager and org admins hold it.
     Action.CRISIS_PAUSE: _PEOPLE_ADMINS,
+    Action.WORKFLOWS_MANAGE: _PEOPLE_ADMINS,
 }
 
 

@@ -292,22 +292,6 @@ def variant_initial(item: ContentItem) -> list[dict[str, Any]]:
     ]
 
 
-class ReviewForm(forms.Form):
-    decision = forms.ChoiceField(
-        label=_("Decision"),
-        choices=[("approve", _("Approve")), ("changes", _("Ask for changes"))],
-        widget=forms.RadioSelect,
-    )
-    comment = forms.CharField(
-        label=_("Comment"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea({"rows": 3}),
-        help_text=_("Required when you ask for changes: the curator reads it."),
-    )
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
-
 class ArchiveForm(forms.Form):
     reason = forms.CharField(label=_("Reason (optional)"), required=False, max_length=500)
 

@@ -28,7 +28,6 @@ urlpatterns = [
     # The lifecycle and images (views/lifecycle.py)
     path("<int:content_id>/submit/", lifecycle.submit, name="submit"),
     path("<int:content_id>/withdraw/", lifecycle.withdraw, name="withdraw"),
-    path("<int:content_id>/review/", lifecycle.review, name="review"),
     path("<int:content_id>/publish/", lifecycle.publish, name="publish"),
     path("<int:content_id>/archive/", lifecycle.archive, name="archive"),
     path("<int:content_id>/restore/", lifecycle.restore, name="restore"),

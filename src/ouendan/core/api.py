@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 from django.db.models import QuerySet
@@ -52,12 +52,13 @@ class Page(Schema, Generic[T]):
 
 def paginate(
     request: HttpRequest,
-    queryset: QuerySet[Any],
+    queryset: QuerySet[Any] | Sequence[Any],
     *,
     default_size: int = 50,
     serialize: Callable[[Any], Any] | None = None,
 ) -> dict:
-    """Slice a queryset by ``?page=`` and ``?page_size=`` (at most 200), returning a ``Page``.
+    """Slice a queryset (or a list) by ``?page=`` and ``?page_size=`` (at most 200), returning
+    a ``Page``.
 
     ``serialize``, when given, turns each item of the page into what the response holds.
     """
@@ -73,7 +74,7 @@ def paginate(
             code="invalid_page",
             fields={"page_size" if page >= 1 else "page": [_("Out of range.")]},
         )
-    count = queryset.count()
+    count = queryset.count() if isinstance(queryset, QuerySet) else len(queryset)
     start = (page - 1) * size
     items = list(queryset[start : start + size])
     return {

@@ -34,7 +34,6 @@ from ouendan.content.services.items import (
     ContentData,
     content_archive,
     content_create,
-    content_review,
     content_submit,
 )
 from ouendan.content.services.topics import topic_create
@@ -44,6 +43,8 @@ from ouendan.demo.data import policy as policy_data
 from ouendan.governance.models import PolicyAcknowledgment
 from ouendan.governance.services.compliance import compliance_settings_update
 from ouendan.governance.services.policy import policy_publish
+from ouendan.governance.services.reviews import review_decide
+from ouendan.governance.services.workflows import StageData, WorkflowData, workflow_create
 
 TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
 FEED_PATH = "/demo/feeds/news.xml"
@@ -106,6 +107,8 @@ def demo_content_seed(org: Organization) -> dict[str, int]:
     """Fill the demo organization's library (inside the seed's transaction)."""
     curator = actor_for_membership(_sign_in(org, "curator@demo.example"))
     reviewer = actor_for_membership(_sign_in(org, "legal@demo.example"))
+    pr = actor_for_membership(_sign_in(org, "pr@demo.example"))
+    _workflow(org, pr)
     compliance_settings_update(
         actor=reviewer,
         lists={
@@ -174,7 +177,7 @@ def demo_content_seed(org: Organization) -> dict[str, int]:
                 data=_image(entry.topics[0], index),
                 alt_text=entry.title[:300],
             )
-        _advance(item, entry, curator=curator, reviewer=reviewer)
+        _advance(item, entry, index, curator=curator, pr=pr, legal=reviewer)
         created.append((item, entry))
     _spread_dates(created)
     _policy(org, reviewer)
@@ -191,19 +194,51 @@ def demo_content_seed(org: Organization) -> dict[str, int]:
     }
 
 
-def _advance(item: ContentItem, entry: data.DemoContent, *, curator, reviewer) -> None:  # type: ignore[no-untyped-def]
-    """Take the item through the lifecycle to its demo status, the way people would."""
+def _workflow(org: Organization, pm: Actor) -> None:
+    """The demo's default workflow: 広報 checks first, then 法務."""
+    departments = dict(
+        Department.objects.filter(organization=org, code__in=["PR", "LG"]).values_list("code", "pk")
+    )
+    workflow_create(
+        actor=pm,
+        data=WorkflowData(
+            name="広報 → 法務",
+            stages=[
+                StageData(
+                    name="広報確認",
+                    role=Role.PROGRAM_MANAGER,
+                    department_id=departments["PR"],
+                    sla_hours=24,
+                ),
+                StageData(
+                    name="法務確認",
+                    role=Role.REVIEWER,
+                    department_id=departments["LG"],
+                    sla_hours=48,
+                ),
+            ],
+        ),
+    )
+
+
+def _advance(item: ContentItem, entry: data.DemoContent, index: int, *, curator, pr, legal) -> None:  # type: ignore[no-untyped-def]
+    """Take the item through the lifecycle to its demo status, the way people would: 広報
+    approves, then 法務."""
     if entry.status == "draft":
         if "業界No.1" in " ".join(v.text for v in entry.variants) and entry.variants:
             content_submit(actor=curator, content_id=item.pk)
-            content_review(
-                actor=reviewer, content_id=item.pk, approve=False, comment=REVIEW_COMMENT
+            review_decide(actor=pr, content_id=item.pk, decision="approve")
+            review_decide(
+                actor=legal, content_id=item.pk, decision="changes", comment=REVIEW_COMMENT
             )
         return
     content_submit(actor=curator, content_id=item.pk)
     if entry.status == "in_review":
+        if index % 2:  # half of them already passed 広報 and wait for 法務
+            review_decide(actor=pr, content_id=item.pk, decision="approve")
         return
-    content_review(actor=reviewer, content_id=item.pk, approve=True, comment="確認しました。")
+    review_decide(actor=pr, content_id=item.pk, decision="approve")
+    review_decide(actor=legal, content_id=item.pk, decision="approve", comment="確認しました。")
     if entry.status == "archived":
         content_archive(actor=curator, content_id=item.pk, reason="掲載期間が終了したため")
 

@@ -129,3 +129,58 @@ class PolicyForm(forms.Form):
         max_length=500,
         help_text=_("Shown to everyone who is asked to acknowledge the new version."),
     )
+
+
+class WorkflowForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120, help_text=_("e.g. 広報 → 法務"))
+    scope = forms.ChoiceField(
+        label=_("Applies to"),
+        help_text=_("A campaign's workflow comes first, then a topic's, then the default."),
+    )
+    active = forms.BooleanField(label=_("In use"), required=False, initial=True)
+
+    def __init__(self, data: Any = None, *, topics: Any, campaigns: Any, **kwargs: Any) -> None:
+        super().__init__(data, **kwargs)
+        fields: dict[str, Any] = self.fields
+        fields["scope"].choices = [
+            ("", _("All content (the default)")),
+            (_("Topics"), [(f"topic:{pk}", name) for pk, name in topics]),
+            (_("Campaigns"), [(f"campaign:{pk}", name) for pk, name in campaigns]),
+        ]
+
+    def scope_ids(self) -> tuple[int | None, int | None]:
+        kind, _sep, pk = (self.cleaned_data.get("scope") or "").partition(":")
+        return (int(pk) if kind == "topic" else None, int(pk) if kind == "campaign" else None)
+
+
+class StageForm(forms.Form):
+    name = forms.CharField(label=_("Stage"), max_length=120, required=False)
+    role = forms.ChoiceField(label=_("Reviewers by role"), required=False)
+    department = forms.TypedChoiceField(
+        label=_("In the department"), required=False, coerce=int, empty_value=None
+    )
+    emails = forms.CharField(
+        label=_("Or these people (e-mail addresses)"),
+        required=False,
+        widget=forms.Textarea({"rows": 2}),
+        max_length=5000,
+    )
+    sla_hours = forms.IntegerField(
+        label=_("Remind after (hours)"), min_value=1, max_value=720, initial=48, required=False
+    )
+
+    def __init__(self, *args: Any, departments: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: dict[str, Any] = self.fields
+        from ouendan.accounts.roles import Role
+
+        fields["role"].choices = [("", _("Anyone who may review content")), *Role.choices]
+        fields["department"].choices = [("", _("Any department")), *departments]
+
+    def email_list(self) -> list[str]:
+        import re
+
+        return [e for e in re.split(r"[\s,;、]+", self.cleaned_data.get("emails") or "") if e]
+
+
+StageFormSet = forms.formset_factory(StageForm, extra=1, max_num=10, validate_max=True)

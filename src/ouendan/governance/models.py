@@ -128,3 +128,132 @@ class CrisisPause(models.Model):
     @property
     def active(self) -> bool:
         return self.ended_at is None
+
+
+class Workflow(models.Model):
+    """Ordered review stages for content (e.g. 広報 → 法務). The organization's default has
+    neither topic nor campaign; one for a campaign, then one for a topic, takes precedence."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="workflows"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    topic = models.ForeignKey(
+        "content.Topic", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    campaign = models.ForeignKey(
+        "content.Campaign", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    active = models.BooleanField(_("in use"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="workflow_unique_name"),
+            models.CheckConstraint(
+                condition=models.Q(topic__isnull=True) | models.Q(campaign__isnull=True),
+                name="workflow_topic_or_campaign",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WorkflowStage(models.Model):
+    """One stage of a workflow: who may decide (named people, or holders of a role, optionally
+    in a department and its sub-departments) and how long it may wait before a reminder."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="stages")
+    position = models.PositiveSmallIntegerField()
+    name = models.CharField(_("name"), max_length=120)
+    reviewer_role = models.CharField(_("role"), max_length=32, blank=True)
+    department = models.ForeignKey(
+        "accounts.Department", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewers = models.ManyToManyField(Membership, blank=True, related_name="+")
+    sla_hours = models.PositiveIntegerField(_("remind after (hours)"), default=48)
+
+    class Meta:
+        ordering = ["workflow", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workflow", "position"], name="workflow_stage_unique_position"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workflow_id}#{self.position} {self.name}"
+
+
+class ReviewRound(models.Model):
+    """One time content goes through review: from entering review to a decision. The stages
+    are copied from the workflow when the round opens, so changing a workflow does not move
+    content already in review."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("In review")
+        APPROVED = "approved", _("Approved")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        REJECTED = "rejected", _("Rejected")
+        CLOSED = "closed", _("Closed")  # withdrawn, archived, or restarted after an edit
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    content = models.ForeignKey(
+        "content.ContentItem", on_delete=models.CASCADE, related_name="review_rounds"
+    )
+    workflow = models.ForeignKey(
+        Workflow, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    stages = models.JSONField(
+        default=list
+    )  # [{"name", "role", "department", "reviewers", "sla_hours"}]
+    version = models.PositiveIntegerField()
+    stage = models.PositiveSmallIntegerField(default=0)  # index into stages
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    opened_at = models.DateTimeField(auto_now_add=True)
+    stage_started_at = models.DateTimeField()
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content"],
+                condition=models.Q(status="open"),
+                name="review_round_one_open_per_content",
+            )
+        ]
+        indexes = [models.Index(fields=["organization", "status"])]
+
+    def __str__(self) -> str:
+        return f"review of {self.content_id} v{self.version} ({self.status})"
+
+
+class ReviewDecision(models.Model):
+    class Decision(models.TextChoices):
+        APPROVE = "approve", _("Approved")
+        CHANGES = "changes", _("Changes requested")
+        REJECT = "reject", _("Rejected")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="decisions")
+    stage = models.PositiveSmallIntegerField()
+    stage_name = models.CharField(max_length=120)
+    version = models.PositiveIntegerField()
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    comment = models.TextField(blank=True)
+    reviewer = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["decided_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}#{self.stage} {self.decision}"

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ouendan.accounts.models import Membership, Organization
@@ -158,4 +160,183 @@ def paused_organization_ids() -> set[int]:
     """Every organization under a pause (the content lifecycle holds their scheduled items)."""
     return set(
         CrisisPause.objects.filter(ended_at__isnull=True).values_list("organization_id", flat=True)
+    )
+
+
+# --- Reviews -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StageView:
+    position: int
+    name: str
+    state: str  # "done", "current", "waiting"
+    reviewers: list[str]
+    sla_hours: int
+    decided_by: str | None
+    decided_at: datetime | None
+
+
+@dataclass(frozen=True)
+class DecisionView:
+    stage: int
+    stage_name: str
+    version: int
+    decision: str
+    comment: str
+    reviewer: str | None
+    decided_at: datetime
+
+
+@dataclass(frozen=True)
+class ReviewView:
+    content_id: int
+    status: str  # a ReviewRound status, or "none"
+    workflow: str | None
+    version: int | None
+    stage: int | None
+    waiting_since: datetime | None
+    overdue: bool
+    can_decide: bool
+    stages: list[StageView]
+    decisions: list[DecisionView]
+
+
+def _stage_label(stage: dict[str, object], position: int) -> str:
+    return str(
+        stage.get("name") or (_("Review") if position == 1 else _("Stage %(n)d") % {"n": position})
+    )
+
+
+def review_view(*, actor: Actor, content_id: int) -> ReviewView:
+    """The latest review round of an item, with names, for its page and the API."""
+    from ouendan.content.models import ContentItem
+    from ouendan.governance.models import ReviewRound
+    from ouendan.governance.services.reviews import may_decide
+
+    require(actor, Action.CONTENT_VIEW)
+    item = ContentItem.objects.filter(organization=actor.organization, pk=content_id).first()
+    if item is None:
+        raise NotFound(_("That content does not exist."))
+    review = (
+        ReviewRound.objects.filter(content=item)
+        .select_related("workflow")
+        .prefetch_related("decisions__reviewer")
+        .first()
+    )
+    if review is None:
+        return ReviewView(item.pk, "none", None, None, None, None, False, False, [], [])
+    decisions = list(review.decisions.all())
+    approvals = {d.stage: d for d in decisions if d.decision == "approve"}
+    names = dict(
+        Membership.objects.filter(
+            pk__in={pk for stage in review.stages for pk in stage.get("reviewers") or []}
+        ).values_list("pk", "full_name")
+    )
+    now = timezone.now()
+    stages = []
+    for index, stage in enumerate(review.stages):
+        is_open = review.status == ReviewRound.Status.OPEN
+        state = (
+            "done"
+            if index < review.stage or (not is_open and index in approvals)
+            else ("current" if is_open and index == review.stage else "waiting")
+        )
+        who = [names[pk] for pk in stage.get("reviewers") or [] if pk in names]
+        if stage.get("role"):
+            who.append(str(Role(str(stage["role"])).label))
+        decision = approvals.get(index)
+        stages.append(
+            StageView(
+                position=index + 1,
+                name=_stage_label(stage, index + 1),
+                state=state,
+                reviewers=who,
+                sla_hours=int(stage.get("sla_hours") or 48),
+                decided_by=decision.reviewer.full_name if decision and decision.reviewer else None,
+                decided_at=decision.decided_at if decision else None,
+            )
+        )
+    is_open = review.status == ReviewRound.Status.OPEN
+    sla = int(review.stages[review.stage].get("sla_hours") or 48)
+    return ReviewView(
+        content_id=item.pk,
+        status=review.status,
+        workflow=review.workflow.name if review.workflow else None,
+        version=review.version,
+        stage=review.stage + 1 if is_open else None,
+        waiting_since=review.stage_started_at if is_open else None,
+        overdue=is_open and review.stage_started_at + timedelta(hours=sla) <= now,
+        can_decide=is_open and may_decide(actor, review),
+        stages=stages,
+        decisions=[
+            DecisionView(
+                stage=d.stage + 1,
+                stage_name=d.stage_name or _stage_label(review.stages[d.stage], d.stage + 1),
+                version=d.version,
+                decision=d.decision,
+                comment=d.comment,
+                reviewer=d.reviewer.full_name if d.reviewer else None,
+                decided_at=d.decided_at,
+            )
+            for d in decisions
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    content_id: int
+    title: str
+    stage: int
+    stage_name: str
+    version: int
+    waiting_since: datetime
+    overdue: bool
+
+
+def review_queue(*, actor: Actor) -> list[QueueItem]:
+    """Content whose current stage the actor may decide, the longest waiting first."""
+    from ouendan.governance.models import ReviewRound
+    from ouendan.governance.services.reviews import may_decide
+
+    now = timezone.now()
+    rows = []
+    for review in (
+        ReviewRound.objects.filter(organization=actor.organization, status=ReviewRound.Status.OPEN)
+        .select_related("content")
+        .order_by("stage_started_at", "pk")
+    ):
+        if not may_decide(actor, review):
+            continue
+        stage = review.stages[review.stage]
+        rows.append(
+            QueueItem(
+                content_id=review.content_id,
+                title=review.content.title,
+                stage=review.stage + 1,
+                stage_name=_stage_label(stage, review.stage + 1),
+                version=review.version,
+                waiting_since=review.stage_started_at,
+                overdue=review.stage_started_at + timedelta(hours=int(stage.get("sla_hours") or 48))
+                <= now,
+            )
+        )
+    return rows
+
+
+def workflows_list(*, actor: Actor) -> QuerySet[Any]:
+    from ouendan.governance.models import Workflow, WorkflowStage
+
+    require(actor, Action.WORKFLOWS_MANAGE)
+    return (
+        Workflow.objects.filter(organization=actor.organization)
+        .select_related("topic", "campaign")
+        .prefetch_related(
+            Prefetch(
+                "stages",
+                queryset=WorkflowStage.objects.order_by("position").select_related("department"),
+            )
+        )
+        .order_by("-active", "name", "pk")
     )

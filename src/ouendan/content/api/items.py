@@ -34,7 +34,6 @@ from ouendan.content.services.items import (
     content_create,
     content_publish_now,
     content_restore,
-    content_review,
     content_submit,
     content_update,
     content_withdraw,
@@ -178,19 +177,6 @@ def content_update_api(
 # --- The lifecycle -------------------------------------------------------------------------------
 
 
-class ApproveIn(Schema):
-    comment: str = Field(default="", max_length=2000)
-    version: int | None = Field(
-        default=None,
-        description="The version you reviewed; if the content changed since, `409 "
-        "version_changed`.",
-    )
-
-
-class RequestChangesIn(Schema):
-    comment: str = Field(max_length=2000, examples=["公開日を確認してください。"])
-
-
 class ArchiveIn(Schema):
     reason: str = Field(default="", max_length=500)
 
@@ -216,42 +202,6 @@ def content_submit_api(request: HttpRequest, content_id: int) -> dict[str, Any]:
 def content_withdraw_api(request: HttpRequest, content_id: int) -> dict[str, Any]:
     actor = request_actor(request)
     content_withdraw(actor=actor, content_id=content_id)
-    return _one(actor, content_id)
-
-
-@router.post(
-    "/content/{int:content_id}/approve",
-    response={200: ContentOut, **WRITE_ERRORS},
-    summary="Approve content in review",
-    description="Reviewers and program managers. It becomes `approved` (no start set), "
-    "`scheduled` (start ahead) or `published`. Errors: `409 invalid_status`, "
-    "`409 version_changed`.",
-)
-def content_approve_api(
-    request: HttpRequest, content_id: int, payload: ApproveIn | None = None
-) -> dict[str, Any]:
-    actor = request_actor(request)
-    payload = payload or ApproveIn()
-    content_review(
-        actor=actor,
-        content_id=content_id,
-        approve=True,
-        comment=payload.comment,
-        version=payload.version,
-    )
-    return _one(actor, content_id)
-
-
-@router.post(
-    "/content/{int:content_id}/request-changes",
-    response={200: ContentOut, **WRITE_ERRORS},
-    summary="Send content in review back to its curator, with a comment",
-)
-def content_request_changes_api(
-    request: HttpRequest, content_id: int, payload: RequestChangesIn
-) -> dict[str, Any]:
-    actor = request_actor(request)
-    content_review(actor=actor, content_id=content_id, approve=False, comment=payload.comment)
     return _one(actor, content_id)
 
 

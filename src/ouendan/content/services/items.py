@@ -346,15 +346,22 @@ def content_withdraw(*, actor: Actor, content_id: int) -> ContentItem:
     return item
 
 
-def content_review(
-    *, actor: Actor, content_id: int, approve: bool, comment: str = "", version: int | None = None
+def content_decide(
+    *, actor: Actor, content_id: int, decision: str, comment: str = "", version: int | None = None
 ) -> ContentItem:
-    """A reviewer's decision on content in review: approve it (it goes live by its dates) or
-    ask for changes (back to draft, with the comment). ``version``, when given, must be the
-    version the reviewer read: approving something that changed meanwhile is refused."""
-    require(actor, Action.CONTENT_REVIEW)
+    """The end of a review: ``approve`` (it goes live by its dates), ``changes`` (back to draft
+    with the comment) or ``reject`` (archived with the reason). Who may decide, and at which
+    stage, is governance's business (``governance.services.reviews.review_decide`` checks it
+    before calling this); this function only moves the content. ``version``, when given, must be
+    the version decided on: a decision on something that changed meanwhile is refused."""
+    if decision not in ("approve", "changes", "reject"):
+        raise DomainError(_("Unknown decision."), fields={"decision": [_("Unknown decision.")]})
     comment = clean_text(
-        comment, field="comment", label=_("The comment"), limit=COMMENT_MAX, required=not approve
+        comment,
+        field="comment",
+        label=_("The comment"),
+        limit=COMMENT_MAX,
+        required=decision != "approve",
     )
     now = timezone.now()
     with transaction.atomic():
@@ -366,17 +373,19 @@ def content_review(
                 _("This content changed while you were reading it: review the new version."),
                 code="version_changed",
             )
-        if approve:
+        item.review_comment = comment
+        if decision == "approve":
             item.approved_version = item.version
             item.approved_at = now
             item.approved_by = actor.membership
-            item.review_comment = comment
             status_move(
                 actor, item, approved_state(item, now), now, version=item.version, comment=comment
             )
-        else:
-            item.review_comment = comment
+        elif decision == "changes":
             status_move(actor, item, Status.DRAFT, now, reason="changes requested", comment=comment)
+        else:
+            item.archived_at = now
+            status_move(actor, item, Status.ARCHIVED, now, reason="rejected", comment=comment)
         item.save()
     return item
 

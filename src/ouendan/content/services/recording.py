@@ -76,6 +76,15 @@ def status_move(actor: Actor, item: ContentItem, status: str, now: datetime, **d
     audit_record(
         actor=actor, action=action, target=item, data={"from": previous, "to": status, **data}
     )
+    content_status_hooks(item, previous=previous, status=status, actor=actor)
+
+
+def content_status_hooks(item: ContentItem, *, previous: str, status: str, actor: Actor) -> None:
+    """Tell the apps above content (``CONTENT_STATUS_HOOKS``) that an item moved, inside the
+    mover's transaction: governance opens and closes review rounds on it. ``previous ==
+    status == "in_review"`` means the item changed while in review."""
+    for hook in settings.CONTENT_STATUS_HOOKS:
+        import_string(hook)(item, previous=previous, status=status, actor=actor)
 
 
 def content_record_version(*, actor: Actor, item: ContentItem, now: datetime) -> bool:
@@ -104,6 +113,8 @@ def content_record_version(*, actor: Actor, item: ContentItem, now: datetime) ->
     fields = ["version", "search_text", "updated_at", "updated_by"]
     item.updated_by = actor.membership
     shared_changed = latest is not None and shared_part(latest.snapshot) != shared_part(snapshot)
+    if item.status == Status.IN_REVIEW and latest is not None:
+        content_status_hooks(item, previous=Status.IN_REVIEW, status=Status.IN_REVIEW, actor=actor)
     if shared_changed and item.status in APPROVED_FAMILY:
         status_move(
             actor,

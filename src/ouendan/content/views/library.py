@@ -16,7 +16,7 @@ from ouendan.accounts.permissions import Action, Actor, can
 from ouendan.accounts.roles import Role
 from ouendan.accounts.views.people import page_actor
 from ouendan.content.composing import share_text_measure
-from ouendan.content.forms import ArchiveForm, ImageForm, LibraryFilterForm, ReviewForm
+from ouendan.content.forms import ArchiveForm, ImageForm, LibraryFilterForm
 from ouendan.content.models import ContentItem, Variant
 from ouendan.content.selectors import (
     campaign_choices,
@@ -108,17 +108,12 @@ def content_detail(request: HttpRequest, content_id: int) -> HttpResponse:
     actor = page_actor(request, Action.CONTENT_VIEW)
     item = item_or_404(actor, content_id)
     can_manage = can(actor, Action.CONTENT_MANAGE)
-    can_review = can(actor, Action.CONTENT_REVIEW) and item.status == Status.IN_REVIEW
     context = {
         "item": item,
         "groups": grouped_variants(item),
         "network_labels": {n.value: str(r.label) for n, r in RULES.items()},
         "can_manage": can_manage,
         "can_edit": can_manage and item.status != Status.ARCHIVED,
-        "can_review": can_review,
-        "review_form": ReviewForm(initial={"version": item.version, "decision": "approve"})
-        if can_review
-        else None,
         "archive_form": ArchiveForm(),
         "image_form": ImageForm(),
         "role_labels": dict(Role.choices),

@@ -1,4 +1,4 @@
-"""The buttons on a content item's page: submit, withdraw, review, publish, archive, restore,
+"""The buttons on a content item's page: submit, withdraw, publish, archive, restore,
 and adding or removing images. Each is a POST that calls one service and comes back to the page
 with what happened (or why not) as a message."""
 
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from ouendan.accounts.permissions import Action, Actor
 from ouendan.accounts.views.people import page_actor
-from ouendan.content.forms import ArchiveForm, ImageForm, ReviewForm
+from ouendan.content.forms import ArchiveForm, ImageForm
 from ouendan.content.services.images import (
     IMAGE_MAX_BYTES,
     content_image_add,
@@ -25,7 +25,6 @@ from ouendan.content.services.items import (
     content_archive,
     content_publish_now,
     content_restore,
-    content_review,
     content_submit,
     content_withdraw,
 )
@@ -75,30 +74,6 @@ def withdraw(request: HttpRequest, content_id: int) -> HttpResponse:
         Action.CONTENT_MANAGE,
         lambda actor: content_withdraw(actor=actor, content_id=content_id),
         _("Taken out of review: it is a draft again."),
-    )
-
-
-@login_required
-@require_POST
-def review(request: HttpRequest, content_id: int) -> HttpResponse:
-    form = ReviewForm(request.POST)
-    if not form.is_valid():
-        item_or_404(page_actor(request, Action.CONTENT_REVIEW), content_id)
-        messages.error(request, _("Choose approve or ask for changes."))
-        return redirect("content:detail", content_id=content_id)
-    approve = form.cleaned_data["decision"] == "approve"
-    return _act(
-        request,
-        content_id,
-        Action.CONTENT_REVIEW,
-        lambda actor: content_review(
-            actor=actor,
-            content_id=content_id,
-            approve=approve,
-            comment=form.cleaned_data["comment"],
-            version=form.cleaned_data["version"],
-        ),
-        _("Approved.") if approve else _("Sent back to the curator with your comment."),
     )
 
 

@@ -2,9 +2,10 @@
 
 from ninja import Router
 
-from ouendan.governance.api import compliance, crisis, policy
+from ouendan.governance.api import compliance, crisis, policy, reviews
 
 router = Router()
 router.add_router("", compliance.router)
 router.add_router("", policy.router)
 router.add_router("", crisis.router)
+router.add_router("", reviews.router)
