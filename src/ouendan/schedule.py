@@ -44,4 +44,9 @@ JOBS: tuple[PeriodicJob, ...] = (
         every=timedelta(minutes=1),  # finds the sources that are due; each has its own interval
         task="ouendan.content.tasks.sources_poll_task",
     ),
+    PeriodicJob(
+        name="governance.review_reminders",
+        every=timedelta(minutes=15),
+        task="ouendan.governance.tasks.review_reminders_task",
+    ),
 )

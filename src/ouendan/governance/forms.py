@@ -135,6 +135,7 @@ class WorkflowForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120, help_text=_("e.g. 広報 → 法務"))
     scope = forms.ChoiceField(
         label=_("Applies to"),
+        required=False,
         help_text=_("A campaign's workflow comes first, then a topic's, then the default."),
     )
     active = forms.BooleanField(label=_("In use"), required=False, initial=True)

@@ -302,12 +302,13 @@ def review_queue(*, actor: Actor) -> list[QueueItem]:
 
     now = timezone.now()
     rows = []
+    subtrees: dict[int, set[int]] = {}
     for review in (
         ReviewRound.objects.filter(organization=actor.organization, status=ReviewRound.Status.OPEN)
         .select_related("content")
         .order_by("stage_started_at", "pk")
     ):
-        if not may_decide(actor, review):
+        if not may_decide(actor, review, subtrees=subtrees):
             continue
         stage = review.stages[review.stage]
         rows.append(
@@ -340,3 +341,16 @@ def workflows_list(*, actor: Actor) -> QuerySet[Any]:
         )
         .order_by("-active", "name", "pk")
     )
+
+
+def workflow_get(*, actor: Actor, workflow_id: int) -> Any:
+    """One workflow with its stages (and their reviewers), or ``NotFound``."""
+    workflow = (
+        workflows_list(actor=actor)
+        .prefetch_related("stages__reviewers__user")
+        .filter(pk=workflow_id)
+        .first()
+    )
+    if workflow is None:
+        raise NotFound(_("That workflow does not exist."))
+    return workflow

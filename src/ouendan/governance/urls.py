@@ -15,6 +15,7 @@ urlpatterns = [
     path("reviews/<int:content_id>/decide/", reviews.review_decide_view, name="review_decide"),
     path("workflows/", workflows.workflows_page, name="workflows"),
     path("workflows/new/", workflows.workflow_create_view, name="workflow_create"),
+    path("workflows/stage-row/", workflows.workflow_stage_row, name="workflow_stage_row"),
     path("workflows/<int:workflow_id>/", workflows.workflow_edit, name="workflow_edit"),
     path(
         "workflows/<int:workflow_id>/delete/",

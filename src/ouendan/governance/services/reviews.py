@@ -25,7 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ouendan.accounts.audit import audit_record
-from ouendan.accounts.models import Membership
+from ouendan.accounts.models import Membership, Organization
 from ouendan.accounts.permissions import MATRIX, Action, Actor, can, system_actor
 from ouendan.accounts.roles import Role
 from ouendan.accounts.selectors import department_descendant_ids
@@ -37,6 +37,7 @@ from ouendan.governance.models import ReviewDecision, ReviewRound, Workflow
 Status = ContentItem.Status
 COMMENT_MAX = 2000
 DEFAULT_SLA_HOURS = 48
+REMINDER_RECIPIENTS_MAX = 50
 
 
 def default_stage() -> dict[str, Any]:
@@ -119,11 +120,9 @@ def on_content_status(item: ContentItem, *, previous: str, status: str, actor: A
         _close(current, ReviewRound.Status.CLOSED, now)  # withdrawn or archived
 
 
-def stage_reviewer_ids(organization_id: int, stage: dict[str, Any]) -> set[int]:
+def stage_reviewer_ids(organization: Organization, stage: dict[str, Any]) -> set[int]:
     """The active people who may decide a stage."""
-    people = Membership.objects.filter(
-        organization_id=organization_id, status=Membership.Status.ACTIVE
-    )
+    people = Membership.objects.filter(organization=organization, status=Membership.Status.ACTIVE)
     chosen: set[int] = set(
         people.filter(pk__in=stage.get("reviewers") or []).values_list("pk", flat=True)
     )
@@ -131,7 +130,10 @@ def stage_reviewer_ids(organization_id: int, stage: dict[str, Any]) -> set[int]:
     if role:
         holders = people.filter(role_grants__role=role)
         if stage.get("department"):
-            holders = holders.filter(department_id__in=_subtree(organization_id, stage))
+            subtree = department_descendant_ids(
+                actor=system_actor(organization), department_id=int(stage["department"])
+            )
+            holders = holders.filter(department_id__in=subtree)
         chosen |= set(holders.values_list("pk", flat=True))
     if not stage.get("reviewers") and not role:
         roles = [r.value for r in MATRIX[Action.CONTENT_REVIEW]]
@@ -139,17 +141,11 @@ def stage_reviewer_ids(organization_id: int, stage: dict[str, Any]) -> set[int]:
     return chosen
 
 
-def _subtree(organization_id: int, stage: dict[str, Any]) -> set[int]:
-    from ouendan.accounts.models import Organization
-
-    organization = Organization.objects.get(pk=organization_id)
-    return department_descendant_ids(
-        actor=system_actor(organization), department_id=int(stage["department"])
-    )
-
-
-def may_decide(actor: Actor, review: ReviewRound) -> bool:
-    """Whether the actor is one of the current stage's reviewers."""
+def may_decide(
+    actor: Actor, review: ReviewRound, *, subtrees: dict[int, set[int]] | None = None
+) -> bool:
+    """Whether the actor is one of the current stage's reviewers. ``subtrees`` caches the
+    departments under each stage's department when asked for many rounds."""
     if actor.membership is None or review.status != ReviewRound.Status.OPEN:
         return False
     stage = review.stages[review.stage]
@@ -162,7 +158,11 @@ def may_decide(actor: Actor, review: ReviewRound) -> bool:
         return False
     if not stage.get("department"):
         return True
-    return actor.membership.department_id in _subtree(review.organization_id, stage)
+    department_id = int(stage["department"])
+    cache = subtrees if subtrees is not None else {}
+    if department_id not in cache:
+        cache[department_id] = department_descendant_ids(actor=actor, department_id=department_id)
+    return actor.membership.department_id in cache[department_id]
 
 
 def review_decide(
@@ -273,45 +273,57 @@ def review_reminders_due(now: datetime) -> list[ReviewRound]:
 
 def review_reminders_send(*, now: datetime) -> int:
     """Periodic: e-mail the reviewers of every stage that has waited longer than its SLA (once
-    per stage), in each reviewer's language; returns how many rounds were reminded."""
+    per stage), in each reviewer's language; returns how many rounds were reminded.
+
+    Each round is claimed (``reminded_at`` set) before its e-mails go, so two workers running
+    the job at once remind once."""
     sent = 0
     for review in review_reminders_due(now):
-        stage = review.stages[review.stage]
-        people = Membership.objects.filter(
-            pk__in=stage_reviewer_ids(review.organization_id, stage)
-        ).select_related("user")[:50]
-        link = settings.BASE_URL + reverse("content:detail", args=[review.content_id])
-        for person in people:
-            with translation.override(person.user.language or review.organization.locale):
-                subject = _("Waiting for your review: %(title)s") % {
-                    "title": review.content.title[:80]
-                }
-                body = "\n\n".join(
-                    [
-                        _("Hello %(name)s,") % {"name": person.full_name},
-                        _(
-                            "“%(title)s” has waited for the stage “%(stage)s” for more than "
-                            "%(hours)d hours."
-                        )
-                        % {
-                            "title": review.content.title,
-                            "stage": stage.get("name") or _("Review"),
-                            "hours": int(stage.get("sla_hours") or DEFAULT_SLA_HOURS),
-                        },
-                        _("Review it here: %(link)s") % {"link": link},
-                    ]
-                )
-            send_mail(subject, body + "\n", None, [person.user.email])
         with transaction.atomic():
-            updated = ReviewRound.objects.filter(
-                pk=review.pk, status=ReviewRound.Status.OPEN, reminded_at__isnull=True
+            claimed = ReviewRound.objects.filter(
+                pk=review.pk,
+                status=ReviewRound.Status.OPEN,
+                stage=review.stage,
+                reminded_at__isnull=True,
             ).update(reminded_at=now)
-            if updated:
-                audit_record(
-                    actor=system_actor(review.organization, label="review reminders"),
-                    action="review.reminded",
-                    target=review.content,
-                    data={"stage": review.stage + 1, "reviewers": len(people)},
-                )
-                sent += 1
+            if not claimed:
+                continue
+            stage = review.stages[review.stage]
+            people = list(
+                Membership.objects.filter(
+                    pk__in=stage_reviewer_ids(review.organization, stage)
+                ).select_related("user")[:REMINDER_RECIPIENTS_MAX]
+            )
+            audit_record(
+                actor=system_actor(review.organization, label="review reminders"),
+                action="review.reminded",
+                target=review.content,
+                data={"stage": review.stage + 1, "reviewers": len(people)},
+            )
+        _send_reminders(review, stage, people)
+        sent += 1
     return sent
+
+
+def _send_reminders(review: ReviewRound, stage: dict[str, Any], people: list[Membership]) -> None:
+    link = settings.BASE_URL + reverse("content:detail", args=[review.content_id])
+    hours = int(stage.get("sla_hours") or DEFAULT_SLA_HOURS)
+    for person in people:
+        with translation.override(person.user.language or review.organization.locale):
+            subject = _("Waiting for your review: %(title)s") % {"title": review.content.title[:80]}
+            body = "\n\n".join(
+                [
+                    _("Hello %(name)s,") % {"name": person.full_name},
+                    _(
+                        "“%(title)s” has waited for the stage “%(stage)s” for more than "
+                        "%(hours)d hours."
+                    )
+                    % {
+                        "title": review.content.title,
+                        "stage": stage.get("name") or _("Review"),
+                        "hours": hours,
+                    },
+                    _("Review it here: %(link)s") % {"link": link},
+                ]
+            )
+        send_mail(subject, body + "\n", None, [person.user.email])

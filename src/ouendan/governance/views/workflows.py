@@ -17,11 +17,13 @@ from ouendan.accounts.permissions import Action, Actor
 from ouendan.accounts.selectors import department_choices
 from ouendan.accounts.views.people import page_actor
 from ouendan.content.selectors import campaign_choices, topic_choices
-from ouendan.core.errors import DomainError
-from ouendan.governance.forms import StageFormSet, WorkflowForm
+from ouendan.core.errors import DomainError, NotFound
+from ouendan.governance.forms import StageForm, StageFormSet, WorkflowForm
 from ouendan.governance.models import Workflow
-from ouendan.governance.selectors import workflows_list
+from ouendan.governance.selectors import workflow_get, workflows_list
+from ouendan.governance.services.reviews import DEFAULT_SLA_HOURS
 from ouendan.governance.services.workflows import (
+    STAGES_MAX,
     StageData,
     WorkflowData,
     workflow_create,
@@ -39,7 +41,7 @@ def workflows_page(request: HttpRequest) -> HttpResponse:
 
 def _forms(request: HttpRequest, actor: Actor, workflow: Workflow | None) -> tuple[Any, Any]:
     initial: dict[str, Any] = {"active": True}
-    stages: list[dict[str, Any]] = [{"sla_hours": 48}]
+    stages: list[dict[str, Any]] = [{"sla_hours": DEFAULT_SLA_HOURS}]
     if workflow is not None:
         scope = (
             f"topic:{workflow.topic_id}"
@@ -57,7 +59,7 @@ def _forms(request: HttpRequest, actor: Actor, workflow: Workflow | None) -> tup
                 "emails": "\n".join(p.user.email for p in stage.reviewers.all()),
                 "sla_hours": stage.sla_hours,
             }
-            for stage in workflow.stages.prefetch_related("reviewers__user").order_by("position")
+            for stage in workflow.stages.all()
         ]
     data = request.POST if request.method == "POST" else None
     form = WorkflowForm(
@@ -98,7 +100,7 @@ def _data(actor: Actor, form: Any, formset: Any) -> WorkflowData:
                 role=stage_form.cleaned_data.get("role") or "",
                 department_id=stage_form.cleaned_data.get("department"),
                 reviewer_ids=list(people.values()),
-                sla_hours=stage_form.cleaned_data.get("sla_hours") or 48,
+                sla_hours=stage_form.cleaned_data.get("sla_hours") or DEFAULT_SLA_HOURS,
             )
         )
     topic_id, campaign_id = form.scope_ids()
@@ -128,7 +130,37 @@ def _page(request: HttpRequest, actor: Actor, workflow: Workflow | None) -> Http
     return render(
         request,
         "governance/workflow_form.html",
-        {"form": form, "formset": formset, "workflow": workflow},
+        {"form": form, "formset": formset, "workflow": workflow, "max_stages": STAGES_MAX},
+    )
+
+
+@login_required
+@require_safe
+def workflow_stage_row(request: HttpRequest) -> HttpResponse:
+    """One more empty stage, and the formset's new total (swapped in out of band). Only the
+    workflow form asks for it; a person who opens the address lands on a new workflow."""
+    actor = page_actor(request, Action.WORKFLOWS_MANAGE)
+    if not getattr(request, "htmx", False):
+        return redirect("governance:workflow_create")
+    try:
+        index = min(max(int(request.GET.get("index", "0")), 0), STAGES_MAX - 1)
+    except ValueError:
+        index = 0
+    stage = StageForm(
+        prefix=f"stages-{index}",
+        initial={"sla_hours": DEFAULT_SLA_HOURS},
+        departments=department_choices(actor=actor),
+    )
+    return render(
+        request,
+        "governance/_stage_row.html",
+        {
+            "stage": stage,
+            "index": index,
+            "next_index": index + 1,
+            "max_stages": STAGES_MAX,
+            "oob": True,
+        },
     )
 
 
@@ -142,9 +174,10 @@ def workflow_create_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def workflow_edit(request: HttpRequest, workflow_id: int) -> HttpResponse:
     actor = page_actor(request, Action.WORKFLOWS_MANAGE)
-    workflow = Workflow.objects.filter(organization=actor.organization, pk=workflow_id).first()
-    if workflow is None:
-        raise Http404
+    try:
+        workflow = workflow_get(actor=actor, workflow_id=workflow_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
     return _page(request, actor, workflow)
 
 
@@ -152,8 +185,9 @@ def workflow_edit(request: HttpRequest, workflow_id: int) -> HttpResponse:
 @require_POST
 def workflow_delete_view(request: HttpRequest, workflow_id: int) -> HttpResponse:
     actor = page_actor(request, Action.WORKFLOWS_MANAGE)
-    if not Workflow.objects.filter(organization=actor.organization, pk=workflow_id).exists():
-        raise Http404
-    workflow_delete(actor=actor, workflow_id=workflow_id)
+    try:
+        workflow_delete(actor=actor, workflow_id=workflow_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
     messages.success(request, _("Workflow removed; content in review keeps its stages."))
     return redirect("governance:workflows")
