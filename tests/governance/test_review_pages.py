@@ -227,3 +227,22 @@ def test_workflow_pages_are_for_program_managers_and_admins(org, workflow, curat
         assert client.get(f"/governance/workflows/{workflow.pk}/").status_code == 403
         assert client.post(f"/governance/workflows/{workflow.pk}/delete/").status_code == 403
     assert Workflow.objects.count() == 1
+
+
+def test_after_a_resubmission_the_panel_keeps_earlier_reviews_and_the_diff(
+    workflow, pm, curator_actor
+):
+    item = submitted(curator_actor)
+    read = item.version
+    decide(actor=actor(pm), content_id=item.pk, decision="changes", comment="日付が違います")
+    content_update(actor=curator_actor, content_id=item.pk, data=ContentData(title="日付を修正"))
+    content_submit(actor=curator_actor, content_id=item.pk)
+    item.refresh_from_db()
+    panel = (
+        signed_in(pm, language="en")
+        .get(f"/governance/reviews/{item.pk}/panel/", headers=HTMX)
+        .content.decode()
+    )
+    assert "Earlier reviews" in panel and "日付が違います" in panel
+    assert f"What changed since version {read} was reviewed" in panel
+    assert f"?version={item.version}&amp;against={read}" in panel

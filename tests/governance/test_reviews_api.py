@@ -7,7 +7,7 @@ import pytest
 
 from ouendan.accounts.roles import Role
 from ouendan.content.models import Topic
-from ouendan.content.services.items import content_submit
+from ouendan.content.services.items import ContentData, content_submit, content_update
 from ouendan.governance.models import Workflow
 from ouendan.governance.services.workflows import StageData, WorkflowData, workflow_create
 from tests.api_client import Api, assert_error, token_for
@@ -69,6 +69,15 @@ def test_the_review_shows_stages_decisions_and_who_may_decide(
     assert asked.json()["decisions"][-1]["comment"] == "根拠を追記してください"
     item.refresh_from_db()
     assert item.status == "draft"
+    content_update(actor=curator_actor, content_id=item.pk, data=ContentData(title="根拠つき"))
+    content_submit(actor=curator_actor, content_id=item.pk)
+    again = Api(token_for(curator)).get(f"/content/{item.pk}/review").json()
+    assert (again["status"], again["stage"], again["decisions"]) == ("open", 1, [])
+    assert [(d["stage_name"], d["decision"]) for d in again["earlier"]] == [
+        ("法務", "changes"),
+        ("広報", "approve"),
+    ]
+    assert again["compare_version"] == item.version
 
 
 def test_deciding_errors_have_codes(workflow, pm, legal, curator, curator_actor):

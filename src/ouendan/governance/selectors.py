@@ -13,7 +13,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ouendan.accounts.models import Membership, Organization
+from ouendan.accounts.models import Department, Membership, Organization
 from ouendan.accounts.permissions import Action, Actor, require
 from ouendan.accounts.roles import Role
 from ouendan.core.errors import NotFound
@@ -23,6 +23,7 @@ from ouendan.governance.models import (
     CrisisPause,
     PolicyAcknowledgment,
     PolicyVersion,
+    ReviewDecision,
 )
 
 
@@ -199,7 +200,12 @@ class ReviewView:
     overdue: bool
     can_decide: bool
     stages: list[StageView]
-    decisions: list[DecisionView]
+    decisions: list[DecisionView]  # of this round, oldest first
+    earlier: list[DecisionView]  # of the rounds before, newest first
+    compare_version: int | None  # an earlier version reviewed, to see what changed since
+
+
+EARLIER_ROUNDS = 10
 
 
 def _stage_label(stage: dict[str, object], position: int) -> str:
@@ -208,8 +214,26 @@ def _stage_label(stage: dict[str, object], position: int) -> str:
     )
 
 
+def _decision_view(decision: ReviewDecision, stages: list[dict[str, Any]]) -> DecisionView:
+    label = decision.stage_name
+    if not label:
+        stage = stages[decision.stage] if decision.stage < len(stages) else {}
+        label = _stage_label(stage, decision.stage + 1)
+    return DecisionView(
+        stage=decision.stage + 1,
+        stage_name=label,
+        version=decision.version,
+        decision=decision.decision,
+        comment=decision.comment,
+        reviewer=decision.reviewer.full_name if decision.reviewer else None,
+        decided_at=decision.decided_at,
+    )
+
+
 def review_view(*, actor: Actor, content_id: int) -> ReviewView:
-    """The latest review round of an item, with names, for its page and the API."""
+    """The latest review round of an item (stages, who decided what and when, who may decide
+    next), the decisions of the rounds before it, and the version to compare with: the last
+    approved one, else the last one a reviewer read."""
     from ouendan.content.models import ContentItem
     from ouendan.governance.models import ReviewRound
     from ouendan.governance.services.reviews import may_decide
@@ -218,14 +242,14 @@ def review_view(*, actor: Actor, content_id: int) -> ReviewView:
     item = ContentItem.objects.filter(organization=actor.organization, pk=content_id).first()
     if item is None:
         raise NotFound(_("That content does not exist."))
-    review = (
+    rounds = list(
         ReviewRound.objects.filter(content=item)
         .select_related("workflow")
-        .prefetch_related("decisions__reviewer")
-        .first()
+        .prefetch_related("decisions__reviewer")[: EARLIER_ROUNDS + 1]
     )
-    if review is None:
-        return ReviewView(item.pk, "none", None, None, None, None, False, False, [], [])
+    if not rounds:
+        return ReviewView(item.pk, "none", None, None, None, None, False, False, [], [], [], None)
+    review, before = rounds[0], rounds[1:]
     decisions = list(review.decisions.all())
     approvals = {d.stage: d for d in decisions if d.decision == "approve"}
     names = dict(
@@ -233,10 +257,15 @@ def review_view(*, actor: Actor, content_id: int) -> ReviewView:
             pk__in={pk for stage in review.stages for pk in stage.get("reviewers") or []}
         ).values_list("pk", "full_name")
     )
-    now = timezone.now()
+    departments = dict(
+        Department.objects.filter(
+            organization=actor.organization,
+            pk__in={stage["department"] for stage in review.stages if stage.get("department")},
+        ).values_list("pk", "name")
+    )
+    is_open = review.status == ReviewRound.Status.OPEN
     stages = []
     for index, stage in enumerate(review.stages):
-        is_open = review.status == ReviewRound.Status.OPEN
         state = (
             "done"
             if index < review.stage or (not is_open and index in approvals)
@@ -244,7 +273,9 @@ def review_view(*, actor: Actor, content_id: int) -> ReviewView:
         )
         who = [names[pk] for pk in stage.get("reviewers") or [] if pk in names]
         if stage.get("role"):
-            who.append(str(Role(str(stage["role"])).label))
+            role = str(Role(str(stage["role"])).label)
+            department = departments.get(stage.get("department"))
+            who.append(f"{role}（{department}）" if department else role)
         decision = approvals.get(index)
         stages.append(
             StageView(
@@ -257,7 +288,17 @@ def review_view(*, actor: Actor, content_id: int) -> ReviewView:
                 decided_at=decision.decided_at if decision else None,
             )
         )
-    is_open = review.status == ReviewRound.Status.OPEN
+    earlier = [
+        _decision_view(decision, past.stages)
+        for past in before
+        for decision in reversed(list(past.decisions.all()))
+    ]
+    read = [d.version for d in earlier if d.version != item.version]
+    compare = (
+        item.approved_version
+        if item.approved_version and item.approved_version != item.version
+        else (read[0] if read else None)
+    )
     sla = int(review.stages[review.stage].get("sla_hours") or 48)
     return ReviewView(
         content_id=item.pk,
@@ -266,21 +307,12 @@ def review_view(*, actor: Actor, content_id: int) -> ReviewView:
         version=review.version,
         stage=review.stage + 1 if is_open else None,
         waiting_since=review.stage_started_at if is_open else None,
-        overdue=is_open and review.stage_started_at + timedelta(hours=sla) <= now,
+        overdue=is_open and review.stage_started_at + timedelta(hours=sla) <= timezone.now(),
         can_decide=is_open and may_decide(actor, review),
         stages=stages,
-        decisions=[
-            DecisionView(
-                stage=d.stage + 1,
-                stage_name=d.stage_name or _stage_label(review.stages[d.stage], d.stage + 1),
-                version=d.version,
-                decision=d.decision,
-                comment=d.comment,
-                reviewer=d.reviewer.full_name if d.reviewer else None,
-                decided_at=d.decided_at,
-            )
-            for d in decisions
-        ],
+        decisions=[_decision_view(d, review.stages) for d in decisions],
+        earlier=earlier,
+        compare_version=compare,
     )
 
 

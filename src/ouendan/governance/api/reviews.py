@@ -65,6 +65,14 @@ class ReviewOut(Schema):
     can_decide: bool = Field(description="Whether the caller may decide the current stage.")
     stages: list[StageOut]
     decisions: list[DecisionOut] = Field(description="Of this round, oldest first.")
+    earlier: list[DecisionOut] = Field(
+        description="Of the rounds before (at most 10 rounds), newest first."
+    )
+    compare_version: int | None = Field(
+        description="The version to compare the current one with: the last approved one when "
+        "it changed since, else the last one a reviewer read "
+        "(`GET /content/{id}/versions/{version}?against={compare_version}`)."
+    )
 
 
 class QueueItemOut(Schema):
@@ -89,6 +97,8 @@ def review_out(view: ReviewView) -> dict[str, Any]:
         "can_decide": view.can_decide,
         "stages": [vars(stage) for stage in view.stages],
         "decisions": [vars(decision) for decision in view.decisions],
+        "earlier": [vars(decision) for decision in view.earlier],
+        "compare_version": view.compare_version,
     }
 
 
