@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 from ouendan.accounts.permissions import Action, Actor, can
 from ouendan.accounts.selectors import organization_summary
 from ouendan.content.selectors import content_todo
+from ouendan.governance.selectors import review_queue
 
 
 @require_safe
@@ -20,4 +21,11 @@ def home(request: HttpRequest) -> HttpResponse:
         else None
     )
     todo = content_todo(actor=actor) if actor is not None else None
-    return render(request, "core/home.html", {"summary": summary, "todo": todo})
+    reviews = (
+        len(review_queue(actor=actor))
+        if actor is not None and can(actor, Action.CONTENT_VIEW)
+        else 0
+    )
+    return render(
+        request, "core/home.html", {"summary": summary, "todo": todo, "reviews": reviews}
+    )

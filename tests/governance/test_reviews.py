@@ -133,7 +133,7 @@ def test_a_department_stage_takes_reviewers_below_it_and_no_one_else(
 
 
 def test_named_reviewers_decide_without_the_role(org, admin, curator_actor):
-    named = make_person(org, roles=[Role.ADVOCATE], full_name="指名 さくら")
+    named = make_person(org, roles=[Role.CURATOR], full_name="指名 さくら")
     workflow_create(
         actor=admin,
         data=WorkflowData(name="指名", stages=[StageData(name="確認", reviewer_ids=[named.pk])]),

@@ -66,6 +66,7 @@ def test_the_review_shows_stages_decisions_and_who_may_decide(
     )
     assert asked.status_code == 200, asked.content
     assert asked.json()["status"] == "changes_requested"
+    assert asked.json()["content_status"] == "draft"
     assert asked.json()["decisions"][-1]["comment"] == "根拠を追記してください"
     item.refresh_from_db()
     assert item.status == "draft"
@@ -163,6 +164,11 @@ def test_workflow_input_is_checked(org, pm, workflow):
         api.post("/workflows", {"name": "x", "stages": [{"name": "a", "reviewer_ids": [999999]}]}),
         404,
     )
+    advocate = make_person(org, full_name="社員 一郎")
+    cannot_read = api.post(
+        "/workflows", {"name": "x", "stages": [{"name": "a", "reviewer_ids": [advocate.pk]}]}
+    )
+    assert "社員 一郎" in assert_error(cannot_read, 400, "reviewer_cannot_read")["message"]
     taken = api.post("/workflows", {"name": "別の既定", "stages": [{"name": "確認"}]})
     assert_error(taken, 409, "conflict")
     assert Workflow.objects.count() == 1

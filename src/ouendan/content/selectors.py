@@ -369,25 +369,19 @@ def first_image(item: ContentItem) -> ContentImage | None:
 class ContentTodo:
     """What waits for the actor in the library (counts only for what their roles can act on)."""
 
-    in_review: int = 0  # for reviewers
     changes_requested: int = 0  # drafts a reviewer sent back, for curators
     suggestions: int = 0  # pending, for curators
     failing_feeds: int = 0  # for curators
 
     @property
     def any(self) -> bool:
-        return bool(
-            self.in_review or self.changes_requested or self.suggestions or self.failing_feeds
-        )
+        return bool(self.changes_requested or self.suggestions or self.failing_feeds)
 
 
 def content_todo(*, actor: Actor) -> ContentTodo:
     items = ContentItem.objects.filter(organization=actor.organization)
     manage = can(actor, Action.CONTENT_MANAGE)
     return ContentTodo(
-        in_review=items.filter(status=Status.IN_REVIEW).count()
-        if can(actor, Action.CONTENT_REVIEW)
-        else 0,
         changes_requested=items.filter(status=Status.DRAFT).exclude(review_comment="").count()
         if manage
         else 0,

@@ -192,6 +192,7 @@ class DecisionView:
 @dataclass(frozen=True)
 class ReviewView:
     content_id: int
+    content_status: str
     status: str  # a ReviewRound status, or "none"
     workflow: str | None
     version: int | None
@@ -248,7 +249,9 @@ def review_view(*, actor: Actor, content_id: int) -> ReviewView:
         .prefetch_related("decisions__reviewer")[: EARLIER_ROUNDS + 1]
     )
     if not rounds:
-        return ReviewView(item.pk, "none", None, None, None, None, False, False, [], [], [], None)
+        return ReviewView(
+            item.pk, item.status, "none", None, None, None, None, False, False, [], [], [], None
+        )
     review, before = rounds[0], rounds[1:]
     decisions = list(review.decisions.all())
     approvals = {d.stage: d for d in decisions if d.decision == "approve"}
@@ -302,6 +305,7 @@ def review_view(*, actor: Actor, content_id: int) -> ReviewView:
     sla = int(review.stages[review.stage].get("sla_hours") or 48)
     return ReviewView(
         content_id=item.pk,
+        content_status=item.status,
         status=review.status,
         workflow=review.workflow.name if review.workflow else None,
         version=review.version,

@@ -56,6 +56,11 @@ class DecisionOut(Schema):
 
 class ReviewOut(Schema):
     content_id: int
+    content_status: str = Field(
+        description="Where the content stands now (e.g. `approved`, `scheduled` or `published` "
+        "after the last stage's approval, `draft` after a request for changes, `archived` after "
+        "a reject)."
+    )
     status: Literal["open", "approved", "changes_requested", "rejected", "closed", "none"]
     workflow: str | None
     version: int | None = Field(description="The version under review.")
@@ -88,6 +93,7 @@ class QueueItemOut(Schema):
 def review_out(view: ReviewView) -> dict[str, Any]:
     return {
         "content_id": view.content_id,
+        "content_status": view.content_status,
         "status": view.status,
         "workflow": view.workflow,
         "version": view.version,

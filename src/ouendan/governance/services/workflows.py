@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from ouendan.accounts.audit import audit_record
 from ouendan.accounts.models import Department, Membership
-from ouendan.accounts.permissions import Action, Actor, require
+from ouendan.accounts.permissions import MATRIX, Action, Actor, require
 from ouendan.accounts.roles import Role
 from ouendan.content.models import Campaign, Topic
 from ouendan.core.errors import Conflict, DomainError, NotFound
@@ -108,6 +108,18 @@ def _clean(actor: Actor, data: WorkflowData) -> _Cleaned:
         )
         if len(reviewers) != len(set(stage.reviewer_ids)):
             raise NotFound(_("A reviewer is not an active member here."), fields={where: []})
+        readers = {role.value for role in MATRIX[Action.CONTENT_VIEW]}
+        for person in reviewers:
+            if not readers & set(person.role_grants.values_list("role", flat=True)):
+                raise DomainError(
+                    _(
+                        "%(name)s cannot read the content library: give them the reviewer "
+                        "role first."
+                    )
+                    % {"name": person.full_name},
+                    code="reviewer_cannot_read",
+                    fields={where: [_("Cannot read the content library.")]},
+                )
         if not 1 <= stage.sla_hours <= SLA_HOURS_MAX:
             raise DomainError(
                 _("Remind after 1 to %(limit)d hours.") % {"limit": SLA_HOURS_MAX},
