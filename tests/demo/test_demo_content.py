@@ -121,3 +121,24 @@ def test_seeding_twice_keeps_the_library(seeded):
     before = ContentItem.objects.count()
     demo_seed()
     assert ContentItem.objects.count() == before
+
+
+def test_the_demo_workflow_fills_pr_and_legal_queues(seeded):
+    from ouendan.accounts.models import Membership
+    from ouendan.accounts.permissions import actor_for_membership
+    from ouendan.governance.models import Workflow
+    from ouendan.governance.selectors import review_queue
+
+    org = Organization.objects.get(slug="demo")
+    workflow = Workflow.objects.get(organization=org)
+    assert [stage.name for stage in workflow.stages.all()] == ["広報確認", "法務確認"]
+
+    def queue(email: str) -> list[int]:
+        person = Membership.objects.select_related("organization", "user").get(
+            organization=org, user__email=email
+        )
+        return [row.stage for row in review_queue(actor=actor_for_membership(person))]
+
+    assert queue("pr@demo.example") and set(queue("pr@demo.example")) == {1}
+    assert queue("legal@demo.example") and set(queue("legal@demo.example")) == {2}
+    assert queue("curator@demo.example") == []

@@ -221,7 +221,15 @@ def _workflow(org: Organization, pm: Actor) -> None:
     )
 
 
-def _advance(item: ContentItem, entry: data.DemoContent, index: int, *, curator, pr, legal) -> None:  # type: ignore[no-untyped-def]
+def _advance(
+    item: ContentItem,
+    entry: data.DemoContent,
+    index: int,
+    *,
+    curator: Actor,
+    pr: Actor,
+    legal: Actor,
+) -> None:
     """Take the item through the lifecycle to its demo status, the way people would: 広報
     approves, then 法務."""
     if entry.status == "draft":
