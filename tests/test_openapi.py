@@ -51,6 +51,18 @@ CONTRACT: dict[tuple[str, str], bool] = {
     ("/api/v1/compliance/scan", "post"): True,
     ("/api/v1/policy", "get"): True,
     ("/api/v1/policy/acknowledge", "post"): True,
+    ("/api/v1/content/{content_id}/review", "get"): True,
+    ("/api/v1/content/{content_id}/approve", "post"): True,
+    ("/api/v1/content/{content_id}/request-changes", "post"): True,
+    ("/api/v1/content/{content_id}/reject", "post"): True,
+    ("/api/v1/reviews", "get"): True,
+    ("/api/v1/workflows", "get"): True,
+    ("/api/v1/workflows", "post"): True,
+    ("/api/v1/workflows/{workflow_id}", "patch"): True,
+    ("/api/v1/crisis-pause", "get"): True,
+    ("/api/v1/crisis-pause", "post"): True,
+    ("/api/v1/crisis-pause/resume", "post"): True,
+    ("/api/v1/compliance/settings", "get"): True,
 }
 
 # Operations anyone may call without credentials, with the reason.
