@@ -26,6 +26,4 @@ def home(request: HttpRequest) -> HttpResponse:
         if actor is not None and can(actor, Action.CONTENT_VIEW)
         else 0
     )
-    return render(
-        request, "core/home.html", {"summary": summary, "todo": todo, "reviews": reviews}
-    )
+    return render(request, "core/home.html", {"summary": summary, "todo": todo, "reviews": reviews})
