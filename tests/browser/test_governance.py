@@ -193,7 +193,8 @@ def test_content_goes_through_pr_then_legal_and_back_after_a_request_for_changes
     _from_the_queue(page, "業界No.1（※2026年 当社調べ）の新製品を発売")
     _decide(page, "Approve")
     expect(panel.locator(".stage-done")).to_have_count(2)
-    expect(panel.locator(".decisions li").last).to_contain_text("法務 健")
+    expect(panel.locator("ul.decisions").first.locator("li").last).to_contain_text("法務 健")
+    expect(panel.locator(".earlier-reviews")).to_contain_text("「業界No.1」の根拠")
     item.refresh_from_db()
     assert item.status == ContentItem.Status.APPROVED
     assert item.approved_version == item.version
