@@ -242,7 +242,8 @@ def _advance(
         return
     content_submit(actor=curator, content_id=item.pk)
     if entry.status == "in_review":
-        if index % 2:  # half of them already passed 広報 and wait for 法務
+        earlier = sum(1 for other in data.CONTENT[:index] if other.status == "in_review")
+        if earlier % 2:  # every other one already passed 広報 and waits for 法務
             review_decide(actor=pr, content_id=item.pk, decision="approve")
         return
     review_decide(actor=pr, content_id=item.pk, decision="approve")
