@@ -63,13 +63,13 @@ typecheck: $(STAMP)
 
 # The whole suite, browser tests included, on the embedded default (SQLite), whatever the shell has.
 test-sqlite: install
-	env -u DATABASE_URL -u REDIS_URL $(BIN)/python scripts/run_pytest.py -n $(PYTEST_WORKERS)
+	env -u DATABASE_URL -u REDIS_URL $(BIN)/python scripts/run_pytest.py -n $(PYTEST_WORKERS) --dist loadgroup
 
 test-postgres: install
 	@if $(BIN)/python scripts/service_check.py postgres "$(PG_URL)"; then \
 	  echo "env -u REDIS_URL DATABASE_URL=$(PG_URL) pytest -m 'not browser'"; \
 	  env -u REDIS_URL DATABASE_URL="$(PG_URL)" $(BIN)/python scripts/run_pytest.py \
-	    -n $(PYTEST_WORKERS) -m "not browser"; \
+	    -n $(PYTEST_WORKERS) --dist loadgroup -m "not browser"; \
 	elif [ "$${CI:-}" = "true" ]; then \
 	  echo "CI=true: PostgreSQL at $(PG_URL) is required and not reachable"; exit 1; \
 	else \

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from collections import Counter
 from functools import partial
 from pathlib import Path
@@ -15,7 +14,6 @@ from django.db.models import Count
 from ouendan.accounts.audit import audit_verify
 from ouendan.accounts.models import AuditEvent, Department, Membership, Organization, User
 from ouendan.accounts.roles import Role
-from ouendan.core.errors import DomainError
 from ouendan.demo.data import organization as data
 from ouendan.demo.romaji import katakana_to_romaji
 from ouendan.demo.services import _Roster, demo_seed
@@ -35,12 +33,7 @@ SIGN_INS = {
 KATAKANA_NAME = re.compile(r"^[ァ-ヶー]+ [ァ-ヶー]+$")
 KANJI_NAME = re.compile(r"^[一-龥々ヶ]+ [一-龥々ぁ-ん]+$")
 
-
-@pytest.fixture
-def seeded(db):
-    started = time.perf_counter()
-    results = demo_seed()
-    return {"results": results, "seconds": time.perf_counter() - started}
+pytestmark = pytest.mark.xdist_group("demo-seed")  # one worker seeds (conftest.py)
 
 
 def _roles(membership: Membership) -> set[Role]:
@@ -182,15 +175,6 @@ def test_the_people_are_the_same_every_time():
         return [(p.full_name, p.full_name_kana, p.unit, p.title) for p in generated.people]
 
     assert roster() == roster()
-
-
-def test_seeding_is_refused_outside_demo_mode(db, settings):
-    settings.DEMO = False
-    settings.TESTING = False
-    with pytest.raises(DomainError) as raised:
-        demo_seed()
-    assert raised.value.code == "not_demo"
-    assert not Organization.objects.filter(slug="demo").exists()
 
 
 @pytest.mark.parametrize(

@@ -16,21 +16,15 @@ from ouendan.accounts.models import Organization
 from ouendan.content.models import (
     Campaign,
     ContentItem,
-    Source,
     Suggestion,
     Topic,
     TopicSubscription,
 )
-from ouendan.content.services.sources import source_poll
-from ouendan.demo.content import demo_feed_source_point
 from ouendan.demo.data import content as data
 from ouendan.demo.services import demo_seed
 from ouendan.networks import Network, text_measure
 
-
-@pytest.fixture
-def seeded(db):
-    return demo_seed()
+pytestmark = pytest.mark.xdist_group("demo-seed")  # one worker seeds (conftest.py)
 
 
 def test_the_library_has_sixty_items_in_every_state(seeded):
@@ -97,24 +91,6 @@ def test_the_demo_serves_its_own_feed_and_entries_appear_over_time(seeded, clien
     Organization.objects.filter(pk=org.pk).update(created_at=org.created_at - timedelta(days=4))
     later = feedparser.parse(client.get("/demo/feeds/news.xml").content)
     assert len(later.entries) == len(data.FEED_ENTRIES)
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_demo_feed_source_polls_the_demo_itself(live_server, settings):
-    port = int(live_server.url.rsplit(":", 1)[-1])
-    # What demo mode sets: loopback allowed for the demo's own feed address only.
-    settings.FETCH_LOOPBACK_URL_PREFIXES = ["http://127.0.0.1:8000/demo/feeds/"]
-    demo_seed()
-    assert Source.objects.get().url == "http://127.0.0.1:8000/demo/feeds/news.xml"
-    settings.FETCH_LOOPBACK_URL_PREFIXES = [f"http://127.0.0.1:{port}/demo/feeds/"]
-    assert demo_feed_source_point(port=port) == 1  # `make demo` on another port
-    source = Source.objects.get(organization__slug="demo")
-    result = source_poll(source_id=source.pk)
-    visible = sum(1 for e in data.FEED_ENTRIES if e.published_days_ago >= 0)
-    assert (result.health, result.created) == ("ok", min(visible, 10))
-    drafts = ContentItem.objects.filter(source=source)
-    assert all(item.status == "draft" for item in drafts)
-    assert drafts.filter(topics__name="製品").count() == drafts.count()
 
 
 def test_seeding_twice_keeps_the_library(seeded):
