@@ -54,8 +54,12 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     elif isinstance(exc, Conflict):
         status = 409
     else:
-        status = {"permission_denied": 403, "throttled": 429}.get(exc.code, 400)
-    return _error(request, status, exc.code, exc.message, exc.fields)
+        status = {"permission_denied": 403, "throttled": 429, "compliance_blocked": 422}.get(
+            exc.code, 400
+        )
+    payload = error_payload(exc.code, exc.message, exc.fields)
+    payload["error"].update(exc.extra)
+    return api.create_response(request, payload, status=status)
 
 
 @api.exception_handler(ValidationError)

@@ -39,6 +39,18 @@ SECTIONS: tuple[NavSection, ...] = (
         _("Share"),
         (
             NavItem(
+                _("Feed"),
+                "sharing:feed",
+                Action.FEED_VIEW,
+                _("Approved content to share in your own words"),
+            ),
+            NavItem(
+                _("My impact"),
+                "sharing:impact",
+                Action.SHARES_CREATE,
+                _("Your shares and the people they brought"),
+            ),
+            NavItem(
                 _("Topics I follow"),
                 "content:topics",
                 Action.TOPICS_SUBSCRIBE,

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "ouendan.content",
     "ouendan.governance",
     "ouendan.sharing",
+    "ouendan.tracking",
     "ouendan.demo",
 ]
 

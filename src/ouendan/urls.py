@@ -16,6 +16,10 @@ urlpatterns = [
     path("accounts/", include("ouendan.accounts.urls")),
     path("content/", include("ouendan.content.urls")),
     path("governance/", include("ouendan.governance.urls")),
+    path("feed/", include("ouendan.sharing.urls")),
+    # Answered by tracking.redirect in front of Django when served over ASGI; this is the
+    # same for WSGI servers and the test server.
+    path("r/", include("ouendan.tracking.urls")),
     path("", include(([path("", views.home, name="home")], "core"))),
 ]
 

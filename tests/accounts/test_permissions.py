@@ -63,6 +63,8 @@ policy.acknowledge     |   ✓    ✓      ✓        ✓         ✓        ✓
 policy.manage          |   ✓    ✓      ·        ✓         ·        ·       ·  |   W
 crisis.pause           |   ✓    ✓      ·        ·         ·        ·       ·  |   W
 workflows.manage       |   ✓    ✓      ·        ·         ·        ·       ·  |   W
+feed.view              |   ✓    ✓      ✓        ✓         ✓        ✓       ✓  |   R
+shares.create          |   ✓    ✓      ✓        ✓         ✓        ✓       ✓  |   W
 """
 
 

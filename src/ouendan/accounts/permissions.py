@@ -51,6 +51,8 @@ class Action(enum.StrEnum):
     POLICY_MANAGE = "policy.manage"
     CRISIS_PAUSE = "crisis.pause"
     WORKFLOWS_MANAGE = "workflows.manage"
+    FEED_VIEW = "feed.view"
+    SHARES_CREATE = "shares.create"
 
     @property
     def writes(self) -> bool:
@@ -67,6 +69,7 @@ _READ_ONLY = frozenset(
         Action.TOPICS_VIEW,
         Action.COMPLIANCE_SCAN,
         Action.POLICY_READ,
+        Action.FEED_VIEW,
     }
 )
 
@@ -115,6 +118,9 @@ MATRIX: dict[Action, frozenset[Role]] = {
     # One switch stops everything going out: the program manager and org admins hold it.
     Action.CRISIS_PAUSE: _PEOPLE_ADMINS,
     Action.WORKFLOWS_MANAGE: _PEOPLE_ADMINS,
+    # Every employee may share (voluntarily): the feed and shares are for all roles.
+    Action.FEED_VIEW: _ALL_ROLES,
+    Action.SHARES_CREATE: _ALL_ROLES,
 }
 
 

@@ -16,12 +16,14 @@ class DomainError(Exception):
         *,
         code: str | None = None,
         fields: dict[str, list[str]] | None = None,
+        extra: dict[str, object] | None = None,
     ) -> None:
         super().__init__(str(message))
         self.message = str(message)
         if code:
             self.code = code
         self.fields = fields or {}
+        self.extra = extra or {}  # more for the API's error body (e.g. the scanner's findings)
 
 
 class NotFound(DomainError):

@@ -50,6 +50,7 @@ from ouendan.accounts.permissions import (
     system_actor,
 )
 from ouendan.accounts.roles import Role
+from ouendan.core.clients import client_address
 from ouendan.core.errors import Conflict, DomainError, NotFound
 
 logger = logging.getLogger("ouendan.accounts.security")
@@ -121,18 +122,12 @@ def client_hash(address: str) -> str:
 
 
 def client_hash_for_request(request: HttpRequest) -> str:
-    """The hashed address of whoever sent the request (for pages and the API alike).
-
-    Behind the HTTPS proxy (``SECURE_PROXY_SSL_HEADER`` set) the proxy's own address is in
-    ``REMOTE_ADDR``; the client is the rightmost ``X-Forwarded-For`` entry, the one our proxy
-    appended (entries further left are whatever the client claimed).
-    """
-    address = request.META.get("REMOTE_ADDR", "")
-    if settings.SECURE_PROXY_SSL_HEADER:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded.strip():
-            address = forwarded.split(",")[-1].strip()
-    return client_hash(address)
+    """The hashed address of whoever sent the request (for pages and the API alike)."""
+    return client_hash(
+        client_address(
+            request.META.get("REMOTE_ADDR", ""), request.META.get("HTTP_X_FORWARDED_FOR", "")
+        )
+    )
 
 
 def _normalize_email(email: str) -> str:

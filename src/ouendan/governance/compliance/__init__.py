@@ -12,6 +12,7 @@ from __future__ import annotations
 from ouendan.governance.compliance.findings import Finding, ScanResult, Severity, Verdict
 from ouendan.governance.compliance.policy import Policy, ScanRequest
 from ouendan.governance.compliance.rules import CODES, RULES, RULES_BY_CODE
+from ouendan.governance.compliance.rules.terms import disclosure_needed
 from ouendan.governance.compliance.text import ScanText
 
 
@@ -47,4 +48,5 @@ __all__ = [
     "Severity",
     "Verdict",
     "compliance_scan",
+    "disclosure_needed",
 ]

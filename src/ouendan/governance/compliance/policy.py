@@ -65,6 +65,8 @@ class Policy:
     public_emails: frozenset[str] = frozenset()
     public_phones: frozenset[str] = frozenset()
     severities: dict[str, Severity] = field(default_factory=dict)
+    # The marker added to a share that needs one: the organization's first, as written.
+    disclosure_marker: str = DEFAULT_DISCLOSURE_MARKERS[0]
 
     @classmethod
     def build(
@@ -83,13 +85,17 @@ class Policy:
         """``own_domains`` (Ouendan's own and its tracked links') are always allowed once the
         organization lists allowed domains: every shared text carries a tracked link."""
         allowed = tuple(d for d in (domain_key(d) for d in allowed_domains) if d)
+        markers = [m.strip() for m in disclosure_markers if m.strip()] or list(
+            DEFAULT_DISCLOSURE_MARKERS
+        )
         if allowed:
             allowed = tuple(dict.fromkeys((*allowed, *(domain_key(d) for d in own_domains))))
         return cls(
             confidential_terms=terms(list(confidential_terms)),
             blocked_terms=terms(list(blocked_terms)),
             product_names=terms(list(product_names)),
-            disclosure_markers=terms(list(disclosure_markers) or list(DEFAULT_DISCLOSURE_MARKERS)),
+            disclosure_markers=terms(markers),
+            disclosure_marker=markers[0],
             allowed_domains=allowed,
             public_emails=frozenset(e.strip().lower() for e in public_emails if e.strip()),
             public_phones=frozenset(k for k in (phone_key(p) for p in public_phones) if k),

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -45,6 +46,7 @@ def policy_page(request: HttpRequest) -> HttpResponse:
             "versions": list(policy_versions(actor=actor)[:20]) if manage else [],
             "pending": policy_pending_advocates(actor=actor) if manage else 0,
             "can_acknowledge": actor.membership is not None,
+            "next": request.GET.get("next", "")[:500],
         },
     )
 
@@ -63,6 +65,12 @@ def policy_acknowledge_view(request: HttpRequest) -> HttpResponse:
         messages.error(request, error.message)
     else:
         messages.success(request, _("Thank you: you have acknowledged the policy."))
+        # Back to where sharing asked for it (the share page), if that is one of our pages.
+        target = request.POST.get("next", "")
+        if target and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return redirect(target)
     return redirect("governance:policy")
 
 

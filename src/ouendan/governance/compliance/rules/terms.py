@@ -107,3 +107,12 @@ class DisclosureRule:
                 % {"product": term.shown, "markers": markers},
             )
             return
+
+
+def disclosure_needed(request: ScanRequest) -> bool:
+    """Whether the text must carry a disclosure marker and has none (what the rule reports)."""
+    text = ScanText(request.text)
+    policy = request.policy
+    if next(find_terms(text, policy.disclosure_markers), None) is not None:
+        return False
+    return request.promotional or next(find_terms(text, policy.product_names), None) is not None

@@ -1,0 +1,170 @@
+"""The hot path: ``/r/<code>`` answered by a small ASGI app in front of Django.
+
+No Django middleware and, once warm, no query per request: the link comes from the process's
+cache (``tracking.links``), the visitor is hashed with the day's salt held in memory, and the
+click row is handed to the writer thread (``tracking.writer``), which groups concurrent clicks
+into one insert and one commit. The visitor is answered only once their click is durable.
+Everything else (and ``lifespan``) goes on to Django.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, MutableMapping
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, date, datetime
+from importlib import import_module
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.db import close_old_connections
+
+from ouendan.core.clients import client_address
+from ouendan.tracking.capture import (
+    REDIRECT_HEADERS,
+    Visit,
+    click_capture,
+    not_found_page,
+    preview_page,
+    redirect_location,
+)
+from ouendan.tracking.links import LinkCache, LinkRecord, code_valid, link_record_load
+from ouendan.tracking.visitors import salt_day, visitor_salt
+from ouendan.tracking.writer import ClickWriter
+
+logger = logging.getLogger("ouendan.tracking")
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[..., Awaitable[None]]  # Django's handler, typed more narrowly by asgiref
+
+PREFIX = "/r/"
+HTML = (b"content-type", b"text/html; charset=utf-8")
+
+
+def _with_connections_closed(function: Callable[..., Any], *args: Any) -> Any:
+    close_old_connections()
+    return function(*args)
+
+
+def session_user_id(session_key: str) -> int | None:
+    """The person signed in with this session, if any (only asked when the cookie is sent)."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key=session_key)
+    value = store.get(SESSION_KEY)
+    try:
+        return int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _cookie(header: str, name: str) -> str:
+    for part in header.split(";"):
+        key, _, value = part.strip().partition("=")
+        if key == name:
+            return value
+    return ""
+
+
+class TrackedLinkApp:
+    """``application = TrackedLinkApp(get_asgi_application())``."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.links = LinkCache()
+        self.writer = ClickWriter()
+        self._db = ThreadPoolExecutor(max_workers=4, thread_name_prefix="ouendan-links")
+        self._salt: tuple[date, bytes] | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith(PREFIX):
+            await self.redirect(scope, send)
+        elif scope["type"] == "lifespan":
+            await self.lifespan(receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+    async def lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await asyncio.get_running_loop().run_in_executor(None, self.writer.stop)
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def _in_thread(self, function: Callable[..., Any], *args: Any) -> Any:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._db, _with_connections_closed, function, *args)
+
+    async def _link(self, code: str) -> LinkRecord | None:
+        found, record = self.links.get(code)
+        if not found:
+            record = await self._in_thread(link_record_load, code)
+            self.links.put(code, record)
+        return record
+
+    async def _day_salt(self, now: datetime) -> tuple[date, bytes]:
+        day = salt_day(now)
+        if self._salt is None or self._salt[0] != day:
+            self._salt = (day, await self._in_thread(visitor_salt, day))
+        return self._salt
+
+    async def redirect(self, scope: Scope, send: Send) -> None:
+        method = scope["method"]
+        headers = {
+            key.decode("latin-1"): value.decode("latin-1") for key, value in scope["headers"]
+        }
+        code = scope["path"][len(PREFIX) :].rstrip("/")
+        if method not in ("GET", "HEAD"):
+            await self._respond(send, 405, [(b"allow", b"GET, HEAD")], b"", method)
+            return
+        link = await self._link(code) if code_valid(code) else None
+        if link is None:
+            body = not_found_page(headers.get("accept-language", "")).encode()
+            await self._respond(send, 404, [HTML, (b"cache-control", b"no-store")], body, method)
+            return
+        now = datetime.now(UTC)
+        day, salt = await self._day_salt(now)
+        session_key = _cookie(headers.get("cookie", ""), settings.SESSION_COOKIE_NAME)
+        client = scope.get("client") or ("", 0)
+        visit = Visit(
+            method=method,
+            address=client_address(client[0], headers.get("x-forwarded-for", "")),
+            user_agent=headers.get("user-agent", ""),
+            purpose=headers.get("sec-purpose", "") or headers.get("purpose", ""),
+            referer=headers.get("referer", ""),
+            session_user_id=await self._in_thread(session_user_id, session_key)
+            if session_key
+            else None,
+        )
+        captured = click_capture(visit, link, salt=salt, day=day, now=now)
+        try:
+            await asyncio.wrap_future(self.writer.submit(captured.row))
+        except Exception:  # neither the database nor the disk took the click
+            logger.exception("a click could not be recorded")
+            await self._respond(send, 503, [(b"retry-after", b"1")], b"", method)
+            return
+        if captured.verdict.preview:
+            body = preview_page(link).encode()
+            await self._respond(send, 200, [HTML, *REDIRECT_HEADERS], body, method)
+            return
+        location = redirect_location(link, captured.click_id).encode("latin-1")
+        await self._respond(send, 302, [(b"location", location), *REDIRECT_HEADERS], b"", method)
+
+    @staticmethod
+    async def _respond(
+        send: Send, status: int, headers: list[tuple[bytes, bytes]], body: bytes, method: str
+    ) -> None:
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [*headers, (b"content-length", str(len(body)).encode())],
+            }
+        )
+        await send({"type": "http.response.body", "body": b"" if method == "HEAD" else body})
