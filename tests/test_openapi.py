@@ -63,6 +63,11 @@ CONTRACT: dict[tuple[str, str], bool] = {
     ("/api/v1/crisis-pause", "post"): True,
     ("/api/v1/crisis-pause/resume", "post"): True,
     ("/api/v1/compliance/settings", "get"): True,
+    ("/api/v1/feed", "get"): True,
+    ("/api/v1/content/{content_id}/shares", "post"): True,
+    ("/api/v1/shares", "get"): True,
+    ("/api/v1/shares/{share_id}", "get"): True,
+    ("/api/v1/shares/{share_id}/confirm", "post"): True,
 }
 
 # Operations anyone may call without credentials, with the reason.

@@ -23,7 +23,9 @@ VARIANTS = (
 )
 
 
-def live(curator: Actor, reviewer: Actor, title: str = "新卒採用説明会", **fields: object) -> ContentItem:
+def live(
+    curator: Actor, reviewer: Actor, title: str = "新卒採用説明会", **fields: object
+) -> ContentItem:
     item = approved(curator, reviewer, title, **fields)
     return content_publish_now(actor=curator, content_id=item.pk)
 

@@ -49,9 +49,7 @@ def test_a_share_carries_the_suggested_text_and_a_personal_link(sharer: Actor, i
     }
 
 
-def test_colleagues_are_handed_different_variants(
-    org, sharer: Actor, item: ContentItem, admin
-):
+def test_colleagues_are_handed_different_variants(org, sharer: Actor, item: ContentItem, admin):
     second = make_person(org)
     from ouendan.governance.services.policy import policy_acknowledge
 
@@ -117,9 +115,7 @@ def test_naming_a_product_in_ordinary_content_needs_the_marker_too(
     assert "ミライアームの説明会 #PR" in result.share.text
 
 
-def test_the_same_item_shared_twice_before_posting_is_one_share(
-    sharer: Actor, item: ContentItem
-):
+def test_the_same_item_shared_twice_before_posting_is_one_share(sharer: Actor, item: ContentItem):
     first = share_create(actor=sharer, content_id=item.pk, network=Network.X, text="一回目")
     again = share_create(actor=sharer, content_id=item.pk, network=Network.X, text="二回目")
     assert again.share.pk == first.share.pk and again.tracked_url == first.tracked_url

@@ -113,7 +113,10 @@ def feed_items(*, actor: Actor, content_ids: list[int]) -> list[ContentItem]:
 def feed_item_get(*, actor: Actor, content_id: int) -> ContentItem:
     """One item of the actor's feed; content not meant for them does not exist for them."""
     require(actor, Action.FEED_VIEW)
-    _person(actor)
+    if actor.membership is None:  # what does not exist is not found, for anyone
+        if not ContentItem.objects.filter(organization=actor.organization, pk=content_id).exists():
+            raise NotFound(_("That content is not in your feed."))
+        _person(actor)
     row = (
         _meant_for(actor).filter(pk=content_id).values("pk", "audience_languages", "audience_roles")
     )
@@ -148,7 +151,6 @@ def shares_mine(*, actor: Actor, network: str = "") -> QuerySet[Share]:
 def share_get(*, actor: Actor, share_id: int) -> Share:
     """A share is seen by the person who made it (their impact is theirs)."""
     require(actor, Action.SHARES_CREATE)
-    _person(actor)
     share = _shares(actor).filter(pk=share_id, membership=actor.membership).first()
     if share is None:
         raise NotFound(_("That share does not exist."))

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
-from django.db import close_old_connections
+from django.db import connection
 
 from ouendan.core.clients import client_address
 from ouendan.tracking.capture import (
@@ -47,8 +47,12 @@ HTML = (b"content-type", b"text/html; charset=utf-8")
 
 
 def _with_connections_closed(function: Callable[..., Any], *args: Any) -> Any:
-    close_old_connections()
-    return function(*args)
+    """Run a lookup in a pool thread on a connection of its own, closed afterwards: lookups
+    are rare once the cache is warm, and no idle connection is left behind."""
+    try:
+        return function(*args)
+    finally:
+        connection.close()
 
 
 def session_user_id(session_key: str) -> int | None:

@@ -20,7 +20,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import connection, transaction
 
 from ouendan.tracking.capture import CLICK_COLUMNS, ClickRow
 from ouendan.tracking.models import Click
@@ -166,7 +166,7 @@ class ClickWriter:
             batch, stop = self._take_batch()
             if batch:
                 self._write(batch)
-        close_old_connections()
+        connection.close()
 
     def _write(self, batch: list[tuple[ClickRow, Future[None]]]) -> None:
         rows = [row for row, _ in batch]

@@ -46,7 +46,7 @@ def granian_argv(*, host: str, port: int, workers: int) -> list[str]:
         "-m",
         "granian",
         "--interface",
-        "asginl",  # Django has no lifespan hooks: skip the protocol and its warning
+        "asgi",  # with lifespan: tracking.redirect writes its queued clicks at shutdown
         "--host",
         host,
         "--port",
