@@ -49,4 +49,14 @@ JOBS: tuple[PeriodicJob, ...] = (
         every=timedelta(minutes=15),
         task="ouendan.governance.tasks.review_reminders_task",
     ),
+    PeriodicJob(
+        name="tracking.aggregate_clicks",
+        every=timedelta(minutes=1),
+        task="ouendan.tracking.tasks.clicks_aggregate_task",
+    ),
+    PeriodicJob(
+        name="tracking.prune_salts",
+        every=timedelta(hours=1),
+        task="ouendan.tracking.tasks.visitor_salts_prune_task",
+    ),
 )
