@@ -123,9 +123,7 @@ def test_someone_elses_share_is_not_found(page: Client, item: ContentItem, org, 
 def test_my_impact(page: Client, item: ContentItem, sharer: Actor):
     assert b"You have not shared anything yet" in page.get("/feed/impact/").content
     result = share_create(actor=sharer, content_id=item.pk, network=Network.X)
-    Client(headers={"User-Agent": BROWSERS["Mac Safari"][0]}).get(
-        urlsplit(result.tracked_url).path
-    )
+    Client(headers={"User-Agent": BROWSERS["Mac Safari"][0]}).get(urlsplit(result.tracked_url).path)
     clicks_aggregate()
     html = page.get("/feed/impact/").content.decode()
     assert '<rect x="271"' in html  # today's bar, the 28th

@@ -15,20 +15,29 @@ from ouendan.core.logging import request_id_var
 logger = logging.getLogger("ouendan.request")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "img-src 'self' data:",
-        "style-src 'self'",
-        "script-src 'self'",
-        "connect-src 'self'",
-        "font-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
+
+def content_security_policy(*, form_action: str = "'self'") -> str:
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "img-src 'self' data:",
+            "style-src 'self'",
+            "script-src 'self'",
+            "connect-src 'self'",
+            "font-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            f"form-action {form_action}",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+CONTENT_SECURITY_POLICY = content_security_policy()
+# A form whose answer redirects to another site (the share form hands the post to the network's
+# composer: x.com, the employee's own Mastodon server…): browsers apply form-action to the
+# redirect too. Only pages with such a form use it.
+HANDOVER_SECURITY_POLICY = content_security_policy(form_action="'self' https:")
 
 
 class RequestIdMiddleware:

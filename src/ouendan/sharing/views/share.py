@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 from ouendan.accounts.permissions import Action, Actor
 from ouendan.accounts.views.people import page_actor
 from ouendan.core.errors import DomainError, NotFound
+from ouendan.core.middleware import HANDOVER_SECURITY_POLICY
 from ouendan.governance.views.compliance import highlighted
 from ouendan.networks import PROBLEM_MESSAGES, RULES, Network, text_measure
 from ouendan.sharing.intents import post_text
@@ -74,7 +75,7 @@ def share_page(request: HttpRequest, content_id: int) -> HttpResponse:
         .values_list("mastodon_instance", flat=True)
         .first()
     )
-    return render(
+    response = render(
         request,
         "sharing/share.html",
         {
@@ -90,6 +91,8 @@ def share_page(request: HttpRequest, content_id: int) -> HttpResponse:
             **_feedback(item, network, draft.body),
         },
     )
+    response["Content-Security-Policy"] = HANDOVER_SECURITY_POLICY
+    return response
 
 
 @login_required
@@ -137,7 +140,9 @@ def share_submit(request: HttpRequest, content_id: int) -> HttpResponse:
         }
         if isinstance(error, ComplianceBlocked):
             context["result"] = error.result
-        return render(request, "sharing/share.html", context, status=400)
+        response = render(request, "sharing/share.html", context, status=400)
+        response["Content-Security-Policy"] = HANDOVER_SECURITY_POLICY
+        return response
     share = result.share
     if share.network in (Network.FACEBOOK, Network.INSTAGRAM):
         return redirect("sharing:share_detail", share_id=share.pk)
