@@ -12,7 +12,7 @@ from django.core.asgi import get_asgi_application
 from ouendan.tracking.capture import ClickRow
 from ouendan.tracking.models import Click, TrackedLink
 from ouendan.tracking.redirect import TrackedLinkApp
-from ouendan.tracking.writer import clicks_insert_missing, spool_dir, spool_replay, spool_write
+from ouendan.tracking.journal import ClickJournal, clicks_insert_missing, encode_row, journal_ingest
 from tests.tracking.test_bots import BROWSERS, PREVIEW_FETCHERS
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -62,15 +62,18 @@ def http(path: str, *, method: str = "GET", agent: str = IPHONE, **headers: str)
 def app() -> Any:
     app = TrackedLinkApp(get_asgi_application())
     yield app
-    app.writer.stop()
+    app.journal.stop()
     app._db.shutdown(wait=True)
 
 
-def test_a_click_is_stored_before_the_redirect_is_sent(app: Any, link: TrackedLink):
+def test_a_click_is_journaled_before_the_redirect_is_sent(app: Any, link: TrackedLink):
     status, headers, body = asyncio.run(call(app, http(f"/r/{link.code}")))
     assert status == 302 and body == b""
     assert headers["cache-control"] == "no-store" and headers["referrer-policy"] == "no-referrer"
-    click = Click.objects.get()  # already there: the answer waited for it
+    (journal,) = app.journal.directory.glob("*.open")  # written before the answer
+    assert journal.read_bytes().count(b"\n") == 1
+    assert app.journal.flush() == 1
+    click = Click.objects.get()
     assert headers["location"].endswith(f"&oud_cid={click.click_id}#date")
     assert not click.bot and click.device == "mobile"
 
@@ -84,7 +87,7 @@ def test_the_link_is_looked_up_once_then_kept(app: Any, link: TrackedLink):
     asyncio.run(twice())
     found, record = app.links.get(link.code)
     assert found and record.link_id == link.pk
-    assert Click.objects.count() == 2
+    assert app.journal.flush() == 2
 
 
 def test_many_concurrent_clicks_are_all_stored(app: Any, link: TrackedLink):
@@ -93,6 +96,7 @@ def test_many_concurrent_clicks_are_all_stored(app: Any, link: TrackedLink):
         return [status for status, _, _ in answers]
 
     assert asyncio.run(many()) == [302] * 200
+    app.journal.flush()
     assert Click.objects.count() == 200
     assert Click.objects.values("click_id").distinct().count() == 200
 
@@ -108,6 +112,7 @@ def test_previews_unknown_codes_and_other_methods(app: Any, link: TrackedLink):
     assert status == 404 and b"Link not found" in body
     status, headers, _ = asyncio.run(call(app, http(f"/r/{link.code}", method="POST")))
     assert status == 405 and headers["allow"] == "GET, HEAD"
+    app.journal.flush()
     assert list(Click.objects.order_by("id").values_list("reason", flat=True)) == [
         "preview",
         "head",
@@ -152,13 +157,25 @@ def _row(link: TrackedLink, click_id: str) -> ClickRow:
     )
 
 
-def test_spooled_clicks_are_replayed_once(link: TrackedLink, settings: Any, tmp_path: Any):
+def test_journals_are_moved_once_even_after_a_crash(
+    link: TrackedLink, settings: Any, tmp_path: Any
+):
     settings.VAR_DIR = tmp_path
-    spool_write([_row(link, "spooled-1"), _row(link, "spooled-2")])
-    path = next(spool_dir().glob("*.jsonl"))
-    with path.open("a") as handle:
-        handle.write('[1, 2, "cut sho')  # a crash mid-line: that visitor was never answered
-    clicks_insert_missing([_row(link, "spooled-1")])  # one made it to the database already
-    assert spool_replay() == 1
-    assert sorted(Click.objects.values_list("click_id", flat=True)) == ["spooled-1", "spooled-2"]
-    assert not list(spool_dir().glob("*.jsonl")) and spool_replay() == 0
+    journal = ClickJournal()
+    journal.append(_row(link, "journaled-1"))
+    journal.append(_row(link, "journaled-2"))
+    (open_file,) = journal.directory.glob("*.open")
+    with open_file.open("ab") as handle:
+        handle.write(b'[1, 2, "cut sho')  # killed mid-line: that visitor was never answered
+    # A process that died left its journal open: the next one (or the worker) claims it.
+    dead = open_file.with_name("999999-1-1.open")
+    open_file.rename(dead)
+    clicks_insert_missing([_row(link, "journaled-1")])  # one made it to the database already
+    assert journal_ingest() == 1
+    assert sorted(Click.objects.values_list("click_id", flat=True)) == [
+        "journaled-1",
+        "journaled-2",
+    ]
+    assert not list(journal.directory.iterdir()) and journal_ingest() == 0
+    assert encode_row(_row(link, "x")).endswith(b"\n")
+    journal.stop()

@@ -7,6 +7,7 @@ minutes. Unknown codes are remembered briefly too, so guessing codes costs us no
 
 from __future__ import annotations
 
+import re
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -36,6 +37,9 @@ class LinkRecord:
     image_url: str
     site_name: str
     language: str
+    # ``destination`` cut where ``oud_cid=<click id>`` goes: before the fragment, if any.
+    location_head: str = ""
+    location_tail: str = ""
 
     @property
     def tracked_url(self) -> str:
@@ -46,8 +50,11 @@ def tracked_url(code: str) -> str:
     return f"{settings.LINK_BASE_URL}/r/{code}"
 
 
+_CODE = re.compile(f"[{re.escape(CODE_ALPHABET)}]{{1,16}}")
+
+
 def code_valid(code: str) -> bool:
-    return 0 < len(code) <= 16 and all(char in CODE_ALPHABET for char in code)
+    return _CODE.fullmatch(code) is not None
 
 
 def _absolute(url: str) -> str:
@@ -98,7 +105,17 @@ def link_record_load(code: str) -> LinkRecord | None:
         image_url=image_url,
         site_name=row["content__site_name"],
         language=row["content__language"],
+        **_location_parts(row["destination"]),
     )
+
+
+def _location_parts(destination: str) -> dict[str, str]:
+    head, hash_, fragment = destination.partition("#")
+    separator = "&" if urlsplit(head).query else ("" if head.endswith("?") else "?")
+    return {
+        "location_head": f"{head}{separator}oud_cid=",
+        "location_tail": f"#{fragment}" if hash_ else "",
+    }
 
 
 class LinkCache:

@@ -51,7 +51,7 @@ class Click(models.Model):
     """One request on a tracked link, human or not, as the redirect saw it.
 
     ``click_id`` is what the destination receives as ``oud_cid`` (conversions name it).
-    ``visitor_hash`` is ``HMAC(daily salt, address, user agent, link)``; ``unique`` is set by
+    ``visitor_hash`` is a keyed hash of (daily salt, address, user agent, link); ``unique`` is set by
     the worker on the first human click of a visitor on a link in a day.
     """
 
@@ -85,9 +85,13 @@ class Click(models.Model):
     aggregated = models.BooleanField(default=False)
 
     class Meta:
+        # Few indexes, partial where possible: every click is an insert on the hot path.
         indexes = [
-            models.Index(fields=["link", "day", "visitor_hash"]),
-            models.Index(fields=["organization", "at"]),
+            models.Index(
+                fields=["link", "day", "visitor_hash"],
+                name="click_unique_visits",
+                condition=Q(unique=True),
+            ),
             models.Index(fields=["id"], name="click_pending", condition=Q(aggregated=False)),
         ]
 

@@ -2,8 +2,8 @@
 
 No Django middleware and, once warm, no query per request: the link comes from the process's
 cache (``tracking.links``), the visitor is hashed with the day's salt held in memory, and the
-click row is handed to the writer thread (``tracking.writer``), which groups concurrent clicks
-into one insert and one commit. The visitor is answered only once their click is durable.
+click row is appended to the process's journal (``tracking.journal``, one ``write(2)``) before
+the visitor is answered; a thread moves journals into the database every second.
 Everything else (and ``lifespan``) goes on to Django.
 """
 
@@ -32,7 +32,7 @@ from ouendan.tracking.capture import (
 )
 from ouendan.tracking.links import LinkCache, LinkRecord, code_valid, link_record_load
 from ouendan.tracking.visitors import salt_day, visitor_salt
-from ouendan.tracking.writer import ClickWriter
+from ouendan.tracking.journal import ClickJournal
 
 logger = logging.getLogger("ouendan.tracking")
 
@@ -44,6 +44,19 @@ ASGIApp = Callable[..., Awaitable[None]]  # Django's handler, typed more narrowl
 
 PREFIX = "/r/"
 HTML = (b"content-type", b"text/html; charset=utf-8")
+_READ_HEADERS = frozenset(
+    {
+        b"user-agent",
+        b"referer",
+        b"sec-purpose",
+        b"purpose",
+        b"cookie",
+        b"x-forwarded-for",
+        b"accept-language",
+    }
+)
+_REDIRECT_HEADERS = (*REDIRECT_HEADERS, (b"content-length", b"0"))
+_EMPTY_BODY = {"type": "http.response.body", "body": b""}
 
 
 def _with_connections_closed(function: Callable[..., Any], *args: Any) -> Any:
@@ -79,7 +92,7 @@ class TrackedLinkApp:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
         self.links = LinkCache()
-        self.writer = ClickWriter()
+        self.journal = ClickJournal()
         self._db = ThreadPoolExecutor(max_workers=4, thread_name_prefix="ouendan-links")
         self._salt: tuple[date, bytes] | None = None
 
@@ -97,7 +110,7 @@ class TrackedLinkApp:
             if message["type"] == "lifespan.startup":
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
-                await asyncio.get_running_loop().run_in_executor(None, self.writer.stop)
+                await asyncio.get_running_loop().run_in_executor(None, self.journal.stop)
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
@@ -120,21 +133,31 @@ class TrackedLinkApp:
 
     async def redirect(self, scope: Scope, send: Send) -> None:
         method = scope["method"]
-        headers = {
-            key.decode("latin-1"): value.decode("latin-1") for key, value in scope["headers"]
+        headers = {  # only the few headers we read, decoded (the rest are never looked at)
+            key.decode("latin-1"): value.decode("latin-1")
+            for key, value in scope["headers"]
+            if key in _READ_HEADERS
         }
         code = scope["path"][len(PREFIX) :].rstrip("/")
         if method not in ("GET", "HEAD"):
             await self._respond(send, 405, [(b"allow", b"GET, HEAD")], b"", method)
             return
-        link = await self._link(code) if code_valid(code) else None
+        link: LinkRecord | None = None
+        if code_valid(code):
+            found, link = self.links.get(code)  # no coroutine for the common case
+            if not found:
+                link = await self._link(code)
         if link is None:
             body = not_found_page(headers.get("accept-language", "")).encode()
             await self._respond(send, 404, [HTML, (b"cache-control", b"no-store")], body, method)
             return
         now = datetime.now(UTC)
-        day, salt = await self._day_salt(now)
-        session_key = _cookie(headers.get("cookie", ""), settings.SESSION_COOKIE_NAME)
+        salt_of_day = self._salt
+        if salt_of_day is None or salt_of_day[0] != now.date():  # now is UTC: its date is the day
+            salt_of_day = await self._day_salt(now)
+        day, salt = salt_of_day
+        cookies = headers.get("cookie")
+        session_key = _cookie(cookies, settings.SESSION_COOKIE_NAME) if cookies else ""
         client = scope.get("client") or ("", 0)
         visit = Visit(
             method=method,
@@ -148,8 +171,8 @@ class TrackedLinkApp:
         )
         captured = click_capture(visit, link, salt=salt, day=day, now=now)
         try:
-            await asyncio.wrap_future(self.writer.submit(captured.row))
-        except Exception:  # neither the database nor the disk took the click
+            self.journal.append(captured.row)
+        except OSError:  # the disk refused it: this visitor cannot be counted, so not answered
             logger.exception("a click could not be recorded")
             await self._respond(send, 503, [(b"retry-after", b"1")], b"", method)
             return
@@ -158,7 +181,14 @@ class TrackedLinkApp:
             await self._respond(send, 200, [HTML, *REDIRECT_HEADERS], body, method)
             return
         location = redirect_location(link, captured.click_id).encode("latin-1")
-        await self._respond(send, 302, [(b"location", location), *REDIRECT_HEADERS], b"", method)
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 302,
+                "headers": [(b"location", location), *_REDIRECT_HEADERS],
+            }
+        )
+        await send(_EMPTY_BODY)
 
     @staticmethod
     async def _respond(

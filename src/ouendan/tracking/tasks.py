@@ -5,13 +5,16 @@ from __future__ import annotations
 from django.utils import timezone
 from django_tasks import task
 
+from ouendan.tracking.journal import journal_ingest
 from ouendan.tracking.services import clicks_aggregate
 from ouendan.tracking.visitors import visitor_salts_prune
 
 
 @task()
 def clicks_aggregate_task() -> int:
-    """Periodic: every click not counted yet, into its link's counters (safe to run twice)."""
+    """Periodic: journals left by web processes that died go into the database, then every
+    click not counted yet into its link's counters (safe to run twice)."""
+    journal_ingest()
     return clicks_aggregate()
 
 

@@ -1,14 +1,13 @@
 """Counting visitors without keeping their addresses.
 
-A visitor of a link on a day is ``HMAC-SHA256(salt of the day, address, user agent, link)``,
-cut to 32 hex digits. Salts are random, one per UTC day, stored encrypted, and deleted after
+A visitor of a link on a day is the keyed hash ``BLAKE2b(key=salt of the day, address, user
+agent, link)``, 16 bytes as 32 hex digits. Salts are random, one per UTC day, stored encrypted, and deleted after
 48 hours: after that, not even we can tell whether an address ever visited.
 """
 
 from __future__ import annotations
 
 import hashlib
-import hmac
 import secrets
 from datetime import UTC, date, datetime, timedelta
 
@@ -39,7 +38,8 @@ def visitor_salt(day: date) -> bytes:
 
 def visitor_hash(salt: bytes, *, address: str, user_agent: str, link_id: int) -> str:
     message = f"{address}\n{user_agent[:AGENT_MAX]}\n{link_id}".encode()
-    return hmac.new(salt, message, hashlib.sha256).hexdigest()[:32]
+    # Keyed BLAKE2b is a MAC made for this (and several times cheaper than HMAC-SHA256).
+    return hashlib.blake2b(message, key=salt[:64], digest_size=16).hexdigest()
 
 
 def visitor_salts_prune(*, now: datetime) -> int:
