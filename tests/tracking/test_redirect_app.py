@@ -10,9 +10,9 @@ import pytest
 from django.core.asgi import get_asgi_application
 
 from ouendan.tracking.capture import ClickRow
+from ouendan.tracking.journal import ClickJournal, clicks_insert_missing, encode_row, journal_ingest
 from ouendan.tracking.models import Click, TrackedLink
 from ouendan.tracking.redirect import TrackedLinkApp
-from ouendan.tracking.journal import ClickJournal, clicks_insert_missing, encode_row, journal_ingest
 from tests.tracking.test_bots import BROWSERS, PREVIEW_FETCHERS
 
 pytestmark = pytest.mark.django_db(transaction=True)

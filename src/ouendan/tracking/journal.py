@@ -97,7 +97,7 @@ def decode_row(line: bytes) -> ClickRow:
         raise ValueError("not a click row")
     values[3] = datetime.fromisoformat(values[3])
     values[4] = date.fromisoformat(values[4])
-    return tuple(values)  # type: ignore[return-value]
+    return tuple(values)
 
 
 def _alive(pid: int) -> bool:

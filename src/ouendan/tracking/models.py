@@ -51,8 +51,8 @@ class Click(models.Model):
     """One request on a tracked link, human or not, as the redirect saw it.
 
     ``click_id`` is what the destination receives as ``oud_cid`` (conversions name it).
-    ``visitor_hash`` is a keyed hash of (daily salt, address, user agent, link); ``unique`` is set by
-    the worker on the first human click of a visitor on a link in a day.
+    ``visitor_hash`` is a keyed hash of (daily salt, address, user agent, link); ``unique`` is
+    set by the worker on the first human click of a visitor on a link in a day.
     """
 
     class Reason(models.TextChoices):

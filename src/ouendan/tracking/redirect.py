@@ -30,9 +30,9 @@ from ouendan.tracking.capture import (
     preview_page,
     redirect_location,
 )
+from ouendan.tracking.journal import ClickJournal
 from ouendan.tracking.links import LinkCache, LinkRecord, code_valid, link_record_load
 from ouendan.tracking.visitors import salt_day, visitor_salt
-from ouendan.tracking.journal import ClickJournal
 
 logger = logging.getLogger("ouendan.tracking")
 

@@ -16,9 +16,9 @@ from ouendan.tracking.capture import (
     preview_page,
     redirect_location,
 )
+from ouendan.tracking.journal import clicks_insert
 from ouendan.tracking.links import code_valid, link_record_load
 from ouendan.tracking.visitors import salt_day, visitor_salt
-from ouendan.tracking.journal import clicks_insert
 
 
 def _headers(response: HttpResponse) -> HttpResponse:

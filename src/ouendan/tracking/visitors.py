@@ -1,8 +1,9 @@
 """Counting visitors without keeping their addresses.
 
 A visitor of a link on a day is the keyed hash ``BLAKE2b(key=salt of the day, address, user
-agent, link)``, 16 bytes as 32 hex digits. Salts are random, one per UTC day, stored encrypted, and deleted after
-48 hours: after that, not even we can tell whether an address ever visited.
+agent, link)``, 16 bytes as 32 hex digits. Salts are random, one per UTC day, stored
+encrypted, and deleted after 48 hours: after that, not even we can tell whether an address
+ever visited.
 """
 
 from __future__ import annotations
