@@ -307,8 +307,10 @@ def _seed_company(
             )
     if slug == data.DEMO_SLUG:
         from ouendan.demo.content import demo_content_seed
+        from ouendan.demo.sharing import demo_sharing_seed
 
         demo_content_seed(org)
+        demo_sharing_seed(org)
     return SeedResult(
         organization=org,
         created=True,

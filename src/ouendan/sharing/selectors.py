@@ -110,21 +110,26 @@ def feed_items(*, actor: Actor, content_ids: list[int]) -> list[ContentItem]:
     return [by_id[pk] for pk in content_ids if pk in by_id]
 
 
-def feed_item_get(*, actor: Actor, content_id: int) -> ContentItem:
-    """One item of the actor's feed; content not meant for them does not exist for them."""
+def feed_item_check(*, actor: Actor, content_id: int) -> None:
+    """Raise ``NotFound`` unless the item is in the actor's feed (content not meant for them
+    does not exist for them)."""
     require(actor, Action.FEED_VIEW)
     if actor.membership is None:  # what does not exist is not found, for anyone
         if not ContentItem.objects.filter(organization=actor.organization, pk=content_id).exists():
             raise NotFound(_("That content is not in your feed."))
         _person(actor)
-    row = (
+    found = (
         _meant_for(actor).filter(pk=content_id).values("pk", "audience_languages", "audience_roles")
-    )
-    found = row.first()
+    ).first()
     if found is None or not _matches_lists(
         found, _language(actor), {role.value for role in actor.roles}
     ):
         raise NotFound(_("That content is not in your feed."))
+
+
+def feed_item_get(*, actor: Actor, content_id: int) -> ContentItem:
+    """One item of the actor's feed, with what its card shows."""
+    feed_item_check(actor=actor, content_id=content_id)
     return feed_items(actor=actor, content_ids=[content_id])[0]
 
 

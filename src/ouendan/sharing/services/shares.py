@@ -35,7 +35,7 @@ from ouendan.governance.selectors import compliance_policy, crisis_pause_active,
 from ouendan.networks import Network
 from ouendan.sharing.intents import Post, mastodon_instance_clean, post_build
 from ouendan.sharing.models import Share, SharingProfile
-from ouendan.sharing.selectors import feed_item_get, share_get
+from ouendan.sharing.selectors import feed_item_check, feed_item_get, share_get
 from ouendan.tracking.links import CODE_LENGTH, tracked_url
 from ouendan.tracking.services import Sharer, tracked_destination, tracked_link_create
 
@@ -214,7 +214,12 @@ def share_create(
     """Share an item of the actor's feed on ``network``; ``text`` is their edit of the
     suggestion (``None``: the suggested variant as it is)."""
     require(actor, Action.SHARES_CREATE)
-    item = feed_item_get(actor=actor, content_id=content_id)
+    feed_item_check(actor=actor, content_id=content_id)
+    item = (
+        ContentItem.objects.select_related("organization", "campaign")
+        .prefetch_related("variants")
+        .get(pk=content_id)
+    )
     membership = actor.membership
     assert membership is not None
     blocker = sharing_blocker(actor)
