@@ -142,7 +142,7 @@ def test_list_pages_cost_the_same_queries(
     for n in range(count):
         item = live(curator_actor, reviewer_actor, f"記事{n:02d}")
         share_create(actor=sharer, content_id=item.pk, network=Network.X)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         assert page.get("/feed/").status_code == 200
     with django_assert_max_num_queries(9):
         assert page.get("/feed/impact/").status_code == 200

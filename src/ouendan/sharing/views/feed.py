@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 from ouendan.accounts.permissions import Action
 from ouendan.accounts.views.people import page_actor
 from ouendan.content.selectors import topics_list
+from ouendan.governance.selectors import compliance_policy
 from ouendan.networks import RULES
 from ouendan.sharing.selectors import feed_content_ids, feed_items, is_new
 from ouendan.sharing.services.shares import sharing_blocker
@@ -37,6 +38,7 @@ def feed_page(request: HttpRequest) -> HttpResponse:
         "topic_id": topic_id,
         "blocker": sharing_blocker(actor),
         "networks": list(RULES.values()),
+        "marker": compliance_policy(actor.organization).disclosure_marker,
     }
     # "More" asks for the next page's cards only, appended under the others.
     template = (
