@@ -114,4 +114,5 @@ def test_confirm_and_someone_elses_share(api: Api, item: ContentItem, org):
 def test_read_only_tokens_can_read_the_feed_but_not_share(advocate: Membership, sharer, item):
     api = Api(token_for(advocate, scopes=("read",)))
     assert api.get("/feed").status_code == 200
+    assert api.get("/shares").status_code == 200  # one's own shares are readable
     assert api.post(f"/content/{item.pk}/shares", {"network": "x"}).status_code == 403

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from datetime import UTC, datetime
 from typing import Any
 
@@ -167,9 +168,10 @@ def test_journals_are_moved_once_even_after_a_crash(
     (open_file,) = journal.directory.glob("*.open")
     with open_file.open("ab") as handle:
         handle.write(b'[1, 2, "cut sho')  # killed mid-line: that visitor was never answered
-    # A process that died left its journal open: the next one (or the worker) claims it.
-    dead = open_file.with_name("999999-1-1.open")
-    open_file.rename(dead)
+    assert journal_ingest() == 0  # its writer is alive and holds the lock: not touched
+    # The writer dies (its lock goes with it): the next mover takes the journal.
+    os.close(journal._fd)
+    journal._fd = None
     clicks_insert_missing([_row(link, "journaled-1")])  # one made it to the database already
     assert journal_ingest() == 1
     assert sorted(Click.objects.values_list("click_id", flat=True)) == [

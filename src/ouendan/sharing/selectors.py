@@ -147,7 +147,7 @@ def _shares(actor: Actor) -> QuerySet[Share]:
 
 
 def shares_mine(*, actor: Actor, network: str = "") -> QuerySet[Share]:
-    require(actor, Action.SHARES_CREATE)
+    require(actor, Action.FEED_VIEW)  # reading one's own shares needs no write scope
     _person(actor)
     shares = _shares(actor).filter(membership=actor.membership)
     return shares.filter(network=network) if network else shares
@@ -155,7 +155,7 @@ def shares_mine(*, actor: Actor, network: str = "") -> QuerySet[Share]:
 
 def share_get(*, actor: Actor, share_id: int) -> Share:
     """A share is seen by the person who made it (their impact is theirs)."""
-    require(actor, Action.SHARES_CREATE)
+    require(actor, Action.FEED_VIEW)
     share = _shares(actor).filter(pk=share_id, membership=actor.membership).first()
     if share is None:
         raise NotFound(_("That share does not exist."))
@@ -189,7 +189,7 @@ IMPACT_DAYS = 28
 def impact_summary(*, actor: Actor, now: datetime | None = None) -> Impact:
     """The actor's shares and the human clicks they brought (their own clicks excluded), by
     network and per day over the last four weeks (in the organization's time zone)."""
-    require(actor, Action.SHARES_CREATE)
+    require(actor, Action.FEED_VIEW)
     _person(actor)
     rows = (
         Share.objects.filter(membership=actor.membership)

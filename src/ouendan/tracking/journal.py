@@ -10,13 +10,16 @@ never spends its time on the database. Moving a journal twice is harmless: rows 
 their click id. The worker must see the web processes' ``OUENDAN_VAR_DIR`` (the same host or
 a shared volume; docs/DEPLOY.md).
 
-Journals live in ``$OUENDAN_VAR_DIR/journal/clicks/``: ``<pid>-<n>.open`` while written,
-``<pid>-<n>.jsonl`` once closed, ``….claimed-<pid>`` while being moved.
+Journals live in ``$OUENDAN_VAR_DIR/journal/clicks/``: ``<pid>-<n>.open`` while written (its
+writer holds an ``flock`` on it until it closes it or dies), ``<pid>-<n>.jsonl`` once closed,
+``….claimed-<pid>`` while being moved (the mover holds the lock). A file whose lock can be
+taken has no one left writing it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import functools
 import json
 import logging
@@ -36,6 +39,7 @@ from ouendan.tracking.models import Click
 logger = logging.getLogger("ouendan.tracking")
 
 ROTATE_SECONDS = 1.0
+NEW = ".new"
 ROWS_PER_STATEMENT = 500  # 13 parameters a row: well under SQLite's and PostgreSQL's limits
 
 
@@ -100,50 +104,59 @@ def decode_row(line: bytes) -> ClickRow:
     return tuple(values)
 
 
-def _alive(pid: int) -> bool:
+def _lock(fd: int) -> bool:
+    """Take the file's lock without waiting. A writer holds its journal's lock while it is
+    alive; the kernel drops it the moment the process dies (zombie or not, pid reused or not)."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
         return False
-    except PermissionError:
-        return True
     return True
 
 
-def _claimable(path: Path) -> bool:
-    """Closed journals, and open ones whose process is gone."""
-    if path.suffix == ".jsonl":
-        return True
-    if path.suffix == ".open":
-        pid = path.name.split("-", 1)[0]
-        return pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid))
-    return ".claimed-" in path.name and not _alive(int(path.name.rsplit("-", 1)[1]))
+def _read_all(fd: int) -> bytes:
+    chunks = []
+    while chunk := os.read(fd, 1 << 20):
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def journal_ingest(directory: Path | None = None) -> int:
-    """Move every claimable journal into the database; returns how many clicks were new.
+    """Move every journal nobody holds into the database; returns how many clicks were new.
 
-    A file is claimed by renaming it, so two processes never move the same one at once; a
-    line cut short by a crash (its visitor never got an answer) is skipped.
+    A journal is taken by locking it (a live writer, or another mover, holds the lock), then
+    renamed so that no one else looks at it again; a line cut short by a crash (its visitor
+    never got an answer) is skipped.
     """
     directory = directory or journal_dir()
     if not directory.is_dir():
         return 0
     inserted = 0
     for path in sorted(directory.iterdir()):
-        if not _claimable(path):
-            continue
-        claimed = path.with_name(f"{path.name.split('.', 1)[0]}.claimed-{os.getpid()}")
+        if path.suffix == NEW:
+            continue  # being created: renamed to .open once its writer holds the lock
         try:
-            path.rename(claimed)
+            fd = os.open(path, os.O_RDONLY)
         except FileNotFoundError:
-            continue  # another process claimed it first
-        rows = []
-        for line in claimed.read_bytes().splitlines():
-            with contextlib.suppress(ValueError):
-                rows.append(decode_row(line))
-        inserted += clicks_insert_missing(rows) if rows else 0
-        claimed.unlink()
+            continue  # moved meanwhile
+        try:
+            if not _lock(fd):
+                continue
+            try:
+                if path.stat().st_ino != os.fstat(fd).st_ino:
+                    continue  # the name now belongs to another file
+            except FileNotFoundError:
+                continue
+            claimed = path.with_name(f"{path.name.split('.', 1)[0]}.claimed-{os.getpid()}")
+            path.rename(claimed)
+            rows = []
+            for line in _read_all(fd).splitlines():
+                with contextlib.suppress(ValueError):
+                    rows.append(decode_row(line))
+            inserted += clicks_insert_missing(rows) if rows else 0
+            claimed.unlink()
+        finally:
+            os.close(fd)  # drops the lock
     return inserted
 
 
@@ -176,10 +189,15 @@ class ClickJournal:
             self._start()
 
     def _open(self) -> None:
+        """A new journal, locked before it gets the name movers look at."""
         self.directory.mkdir(parents=True, exist_ok=True)
         self._sequence += 1
-        self._path = self.directory / f"{os.getpid()}-{time.time_ns()}-{self._sequence}.open"
-        self._fd = os.open(self._path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        stem = f"{os.getpid()}-{time.time_ns()}-{self._sequence}"
+        new = self.directory / f"{stem}{NEW}"
+        fd = os.open(new, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_EXCL, 0o600)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        self._path = new.rename(self.directory / f"{stem}.open")
+        self._fd = fd
 
     def _close_current(self) -> None:
         with self._lock:
@@ -187,8 +205,8 @@ class ClickJournal:
             self._fd = self._path = None
         if fd is not None and path is not None:
             os.fsync(fd)
-            os.close(fd)
             path.rename(path.with_suffix(".jsonl"))
+            os.close(fd)  # the lock goes with it, after the rename
 
     def _start(self) -> None:
         with self._lock:

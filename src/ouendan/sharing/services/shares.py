@@ -312,6 +312,7 @@ def _finding_json(finding: Finding) -> dict[str, object]:
 
 def share_confirm(*, actor: Actor, share_id: int, now: datetime | None = None) -> Share:
     """The employee says they posted it (twice is harmless)."""
+    require(actor, Action.SHARES_CREATE)
     share = share_get(actor=actor, share_id=share_id)
     if share.confirmed_at is None:
         share.confirmed_at = now or timezone.now()
