@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import crawleruseragents
 import pytest
 
 from ouendan.tracking.bots import device_class, request_verdict
@@ -75,6 +76,46 @@ BROWSERS = {
         "Mozilla/5.0 (X11; Linux x86_64; rv:126.0) Gecko/20100101 Firefox/126.0",
         "desktop",
     ),
+    "Samsung Internet": (
+        "Mozilla/5.0 (Linux; Android 14; SAMSUNG SM-S911B) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/25.0 Chrome/121.0.0.0 Mobile Safari/537.36",
+        "mobile",
+    ),
+    "Chrome on iOS": (
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/125.0.6422.80 Mobile/15E148 Safari/604.1",
+        "mobile",
+    ),
+    "Firefox on iOS": (
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) FxiOS/126.0 Mobile/15E148 Safari/605.1.15",
+        "mobile",
+    ),
+    "Edge on Android": (
+        "Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/125.0.0.0 Mobile Safari/537.36 EdgA/125.0.2535.60",
+        "mobile",
+    ),
+    "Opera": (
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36 OPR/110.0.0.0",
+        "desktop",
+    ),
+    "Yahoo! JAPAN app": (
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 YJApp-IOS jp.co.yahoo.ipn.appli/4.60.0",
+        "mobile",
+    ),
+    "SmartNews in-app": (
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 SmartNews/24.5.20",
+        "mobile",
+    ),
+    "LINE on iPhone": (
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 Safari Line/14.7.0",
+        "mobile",
+    ),
+    "X in-app": (
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 Twitter for iPhone/10.45",
+        "mobile",
+    ),
+    "LinkedIn in-app": (
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 [LinkedInApp]/9.29.4070",
+        "mobile",
+    ),
     "Teams desktop": (
         "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36 Teams/24124.2311.2911.3617",
         "desktop",
@@ -111,3 +152,16 @@ def test_head_and_prefetch_requests_are_not_clicks():
     assert request_verdict(method="GET", user_agent=browser, purpose="prefetch;prerender").bot
     head = request_verdict(method="HEAD", user_agent=PREVIEW_FETCHERS["Facebook"])
     assert head.reason == "head" and head.preview  # it gets the card's headers
+
+
+def test_every_example_of_a_published_crawler_list_is_a_bot():
+    """monperrus' crawler-user-agents ships ~2,100 real user agents of its 1,500 patterns: all
+    are bots for us (crawlerdetect alone misses about 300 of them)."""
+    examples = [
+        agent
+        for entry in crawleruseragents.CRAWLER_USER_AGENTS_DATA
+        for agent in entry.get("instances", [])
+    ]
+    assert len(examples) > 2000
+    missed = [a for a in examples if not request_verdict(method="GET", user_agent=a).bot]
+    assert missed == []
