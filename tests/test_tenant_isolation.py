@@ -63,6 +63,7 @@ from ouendan.content.models import (
     TopicSubscription,
     Variant,
 )
+from ouendan.tracking.models import TrackedLink
 from tests.conftest import signed_in
 from tests.factories import DepartmentFactory, LocationFactory, OrganizationFactory, make_person
 from tests.factories import actor as actor_of
@@ -620,6 +621,8 @@ def param_candidates(route: Route, param: str, a: TenantA) -> list[Any]:
         return [a.invitation_token]
     if param == "slug":
         return [a.org.slug]
+    if param == "code" and route.name == "tracking:redirect":
+        return [link.code for link in a.candidates(TrackedLink)]  # a tracked link's code
     model = model_for_param(route, param)
     if model is None:
         raise Unfillable(
