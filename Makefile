@@ -67,9 +67,9 @@ test-sqlite: install
 
 test-postgres: install
 	@if $(BIN)/python scripts/service_check.py postgres "$(PG_URL)"; then \
-	  echo "env -u REDIS_URL DATABASE_URL=$(PG_URL) pytest -m 'not browser'"; \
+	  echo "env -u REDIS_URL DATABASE_URL=$(PG_URL) pytest -m 'not browser and not processes'"; \
 	  env -u REDIS_URL DATABASE_URL="$(PG_URL)" $(BIN)/python scripts/run_pytest.py \
-	    -n $(PYTEST_WORKERS) --dist loadgroup -m "not browser"; \
+	    -n $(PYTEST_WORKERS) --dist loadgroup -m "not browser and not processes"; \
 	elif [ "$${CI:-}" = "true" ]; then \
 	  echo "CI=true: PostgreSQL at $(PG_URL) is required and not reachable"; exit 1; \
 	else \

@@ -63,6 +63,7 @@ print(response.status_code, response.content.decode())
 """
 
 
+@pytest.mark.processes
 def test_readyz_is_not_ready_when_the_database_does_not_answer():
     """A real process whose DATABASE_URL points at a port where no PostgreSQL listens."""
     env = ouendan_process_env(

@@ -27,6 +27,10 @@ ROOT = Path(__file__).resolve().parents[2]
 STATIC_SOURCE = ROOT / "src" / "ouendan" / "core" / "static" / "ouendan" / "app.css"
 
 
+# Real processes on their own SQLite database: once is enough (not again on PostgreSQL).
+pytestmark = pytest.mark.processes
+
+
 def process_env(var_dir: Path, port: int) -> dict[str, str]:
     return ouendan_process_env(
         OUENDAN_VAR_DIR=str(var_dir),

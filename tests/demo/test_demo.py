@@ -196,6 +196,7 @@ def demo_env(var_dir: Path, **extra: str) -> dict[str, str]:
 manage = partial(run_manage, timeout=180)  # seeding the demo takes longer than most commands
 
 
+@pytest.mark.processes
 def test_demo_command_prepares_once_and_prints_the_sign_ins(tmp_path):
     tmp_path = tmp_path / "var"  # does not exist yet, as in a fresh clone
     env = demo_env(tmp_path)
@@ -214,6 +215,7 @@ def test_demo_command_prepares_once_and_prints_the_sign_ins(tmp_path):
     assert "admin@demo.example" in second.stdout
 
 
+@pytest.mark.processes
 def test_demo_command_refuses_outside_demo_mode(tmp_path):
     env = demo_env(tmp_path, OUENDAN_DEMO="0", SECRET_KEY="x" * 60)
     result = manage(env, "demo", "--no-serve")
@@ -222,6 +224,7 @@ def test_demo_command_refuses_outside_demo_mode(tmp_path):
     assert not (tmp_path / "ouendan.sqlite3").exists()
 
 
+@pytest.mark.processes
 def test_demo_reset_deletes_the_database_under_var(tmp_path):
     env = demo_env(tmp_path)
     assert manage(env, "migrate", "-v0").returncode == 0
@@ -238,6 +241,7 @@ def test_demo_reset_deletes_the_database_under_var(tmp_path):
     assert not list(tmp_path.glob("ouendan.sqlite3*"))
 
 
+@pytest.mark.processes
 def test_demo_reset_refuses_a_database_outside_var_unless_forced(tmp_path):
     elsewhere = tmp_path / "elsewhere" / "keep.sqlite3"
     elsewhere.parent.mkdir()
@@ -253,6 +257,7 @@ def test_demo_reset_refuses_a_database_outside_var_unless_forced(tmp_path):
     assert not elsewhere.exists()
 
 
+@pytest.mark.processes
 def test_demo_reset_never_touches_a_server_database(tmp_path):
     env = demo_env(tmp_path, DATABASE_URL="postgres://nobody@127.0.0.1:1/nothing")
     result = manage(env, "demo_reset", "--yes", "--force")

@@ -12,7 +12,11 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.helpers import ROOT, ouendan_process_env, unused_port
+
+pytestmark = pytest.mark.processes  # a real server on its own SQLite database
 
 SETUP = """
 import django
