@@ -29,7 +29,11 @@ DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"] if RELAXED else []
 )
-BASE_URL = env_str("OUENDAN_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The site's address in links we hand out (e-mails, tracked links). Without it, the address the
+# web process listens on (``make demo`` on another ``PORT`` hands out links that work).
+BASE_URL = env_str(
+    "OUENDAN_BASE_URL", f"http://127.0.0.1:{env_int('PORT', 8000, minimum=1)}"
+).rstrip("/")
 # Where tracked short links live (``/r/<code>``): a short domain of its own, or the site.
 LINK_BASE_URL = env_str("OUENDAN_LINK_BASE_URL", BASE_URL).rstrip("/")
 # Fernet keys (newest first) that encrypt secrets at rest; rotate by prepending a new key.
