@@ -116,3 +116,25 @@ def test_read_only_tokens_can_read_the_feed_but_not_share(advocate: Membership, 
     assert api.get("/feed").status_code == 200
     assert api.get("/shares").status_code == 200  # one's own shares are readable
     assert api.post(f"/content/{item.pk}/shares", {"network": "x"}).status_code == 403
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_api_lists_cost_the_same_queries(
+    count: int,
+    api: Api,
+    sharer: Actor,
+    curator_actor,
+    reviewer_actor,
+    django_assert_max_num_queries,
+):
+    from ouendan.networks import Network
+    from ouendan.sharing.services.shares import share_create
+    from tests.sharing.conftest import live
+
+    for n in range(count):
+        item = live(curator_actor, reviewer_actor, f"記事{n:02d}")
+        share_create(actor=sharer, content_id=item.pk, network=Network.X)
+    with django_assert_max_num_queries(8):
+        assert api.get("/feed", page_size=50).status_code == 200
+    with django_assert_max_num_queries(4):
+        assert api.get("/shares", page_size=50).status_code == 200
