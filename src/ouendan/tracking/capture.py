@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from ouendan.tracking.bots import Verdict, device_class, request_verdict
-from ouendan.tracking.links import LinkRecord, with_query
+from ouendan.tracking.links import LinkRecord
 from ouendan.tracking.models import Click
 from ouendan.tracking.visitors import visitor_hash
 
@@ -64,10 +64,6 @@ class Captured:
     row: ClickRow
     verdict: Verdict
     click_id: str
-
-    @property
-    def is_self(self) -> bool:
-        return self.row[8]
 
 
 def new_click_id(now: datetime | None = None) -> str:
@@ -134,9 +130,8 @@ def click_capture(
 
 
 def redirect_location(link: LinkRecord, click_id: str) -> str:
-    if link.location_head:  # cut once when the link was looked up
-        return f"{link.location_head}{click_id}{link.location_tail}"
-    return with_query(link.destination, f"oud_cid={click_id}")
+    """The destination with ``oud_cid`` added (cut once, when the link was looked up)."""
+    return f"{link.location_head}{click_id}{link.location_tail}"
 
 
 def preview_page(link: LinkRecord) -> str:

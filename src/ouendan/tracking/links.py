@@ -11,7 +11,7 @@ import re
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -38,8 +38,8 @@ class LinkRecord:
     site_name: str
     language: str
     # ``destination`` cut where ``oud_cid=<click id>`` goes: before the fragment, if any.
-    location_head: str = ""
-    location_tail: str = ""
+    location_head: str
+    location_tail: str
 
     @property
     def tracked_url(self) -> str:
@@ -139,13 +139,3 @@ class LinkCache:
         self._entries.move_to_end(code)
         while len(self._entries) > self.size:
             self._entries.popitem(last=False)
-
-    def clear(self) -> None:
-        self._entries.clear()
-
-
-def with_query(url: str, extra: str) -> str:
-    """``url`` with ``extra`` (already encoded) appended to its query, fragment kept."""
-    parts = urlsplit(url)
-    query = f"{parts.query}&{extra}" if parts.query else extra
-    return urlunsplit(parts._replace(query=query))

@@ -98,10 +98,6 @@ class Click(models.Model):
     def __str__(self) -> str:
         return self.click_id
 
-    @property
-    def human(self) -> bool:
-        return not self.bot and not self.is_self
-
 
 class VisitorSalt(models.Model):
     """The secret of one day's visitor hashes, encrypted at rest; deleted after 48 hours so

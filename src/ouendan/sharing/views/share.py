@@ -63,36 +63,51 @@ def _feedback(item: Any, network: Network, body: str) -> dict[str, Any]:
     }
 
 
+def _share_form(
+    request: HttpRequest,
+    actor: Actor,
+    item: Any,
+    network: Network,
+    *,
+    text: str | None = None,
+    instance: str | None = None,
+    error: DomainError | None = None,
+) -> HttpResponse:
+    """The share page: the suggested text (or what was sent back), with its feedback."""
+    draft = share_draft(actor=actor, content_id=item.pk, network=network)
+    if instance is None:
+        instance = (
+            SharingProfile.objects.filter(membership=actor.membership)
+            .values_list("mastodon_instance", flat=True)
+            .first()
+        ) or ""
+    body = draft.body if text is None else text[:TEXT_MAX]
+    context: dict[str, Any] = {
+        "item": item,
+        "network": network,
+        "rules": RULES[network],
+        "networks": list(RULES.values()),
+        "draft": draft,
+        "text": body,
+        "instance": instance[:300],
+        "blocker": sharing_blocker(actor),
+        "text_max": TEXT_MAX,
+        "error": error,
+        **_feedback(item, network, body.strip()),
+    }
+    if isinstance(error, ComplianceBlocked):
+        context["result"] = error.result
+    response = render(request, "sharing/share.html", context, status=400 if error else 200)
+    response["Content-Security-Policy"] = HANDOVER_SECURITY_POLICY
+    return response
+
+
 @login_required
 @require_safe
 def share_page(request: HttpRequest, content_id: int) -> HttpResponse:
     actor = page_actor(request, Action.SHARES_CREATE)
     item = _item_or_404(actor, content_id)
-    network = _network(request.GET.get("network", ""))
-    draft = share_draft(actor=actor, content_id=item.pk, network=network)
-    instance = (
-        SharingProfile.objects.filter(membership=actor.membership)
-        .values_list("mastodon_instance", flat=True)
-        .first()
-    )
-    response = render(
-        request,
-        "sharing/share.html",
-        {
-            "item": item,
-            "network": network,
-            "rules": RULES[network],
-            "networks": list(RULES.values()),
-            "draft": draft,
-            "text": draft.body,
-            "instance": instance or "",
-            "blocker": sharing_blocker(actor),
-            "text_max": TEXT_MAX,
-            **_feedback(item, network, draft.body),
-        },
-    )
-    response["Content-Security-Policy"] = HANDOVER_SECURITY_POLICY
-    return response
+    return _share_form(request, actor, item, _network(request.GET.get("network", "")))
 
 
 @login_required
@@ -125,24 +140,15 @@ def share_submit(request: HttpRequest, content_id: int) -> HttpResponse:
             sharer=sharer_of(request),
         )
     except DomainError as error:
-        context: dict[str, Any] = {
-            "item": item,
-            "network": network,
-            "rules": RULES[network],
-            "networks": list(RULES.values()),
-            "draft": share_draft(actor=actor, content_id=item.pk, network=network),
-            "text": text[:TEXT_MAX],
-            "instance": request.POST.get("instance", "")[:300],
-            "blocker": sharing_blocker(actor),
-            "text_max": TEXT_MAX,
-            "error": error,
-            **_feedback(item, network, text[:TEXT_MAX].strip()),
-        }
-        if isinstance(error, ComplianceBlocked):
-            context["result"] = error.result
-        response = render(request, "sharing/share.html", context, status=400)
-        response["Content-Security-Policy"] = HANDOVER_SECURITY_POLICY
-        return response
+        return _share_form(
+            request,
+            actor,
+            item,
+            network,
+            text=text,
+            instance=request.POST.get("instance", ""),
+            error=error,
+        )
     share = result.share
     if share.network in (Network.FACEBOOK, Network.INSTAGRAM):
         return redirect("sharing:share_detail", share_id=share.pk)
