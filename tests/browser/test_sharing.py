@@ -125,3 +125,29 @@ def test_an_advocate_shares_on_a_phone_and_only_people_count(
     stats = page.locator(".stat strong")
     expect(stats).to_have_text(["1", "1", "1"])
     expect(page.locator("tbody").last).to_contain_text(item.title)
+
+
+def test_instagram_is_copy_then_post_and_the_advocate_confirms(
+    mobile_page: Page, live_server, settings, org, admin, advocate
+):
+    settings.LINK_BASE_URL = live_server.url
+    item = _promotional_item(org)
+    page = mobile_page
+    person(advocate).sign_in(page)
+    page.goto(f"/feed/{item.pk}/?network=instagram")
+    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("Instagram")).click()
+    # No composer link for Instagram: the share's own page, to copy the text and open the app.
+    link = TrackedLink.objects.get()
+    expect(page.locator("#share-text")).to_contain_text("#PR")
+    expect(page.locator("#tracked-url")).to_have_value(f"{live_server.url}/r/{link.code}")
+    expect(page.get_by_role("link", name=re.compile("Instagram"))).to_have_attribute(
+        "href", "https://www.instagram.com/"
+    )
+    with page.expect_navigation():
+        page.get_by_role("button", name=ja("Yes, I posted it")).click()
+    expect(page.locator(".message.success")).to_have_text(ja("Thank you for sharing!"))
+    expect(page.get_by_role("button", name=ja("Yes, I posted it"))).to_have_count(0)
+    link.share.refresh_from_db()
+    assert link.share.confirmed_at is not None
