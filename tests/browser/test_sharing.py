@@ -69,8 +69,7 @@ def test_an_advocate_shares_on_a_phone_and_only_people_count(
     page.locator(f"#item-{item.pk}").get_by_role("link", name="X", exact=True).click()
     text = page.locator("#id_text")
     expect(text).to_have_value(re.compile("新しいミライアームが出ました"))
-    page.wait_for_function("window.htmx !== undefined")  # listening before anyone types
-    page.wait_for_load_state("load")
+    page.wait_for_load_state("load")  # htmx (deferred) listens before anyone types
     text.fill("ミライアーム、現場で使ってます！")
     preview = page.locator(".post-preview")
     expect(preview).to_contain_text("ミライアーム、現場で使ってます！ #PR")  # added, not removable
