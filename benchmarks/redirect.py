@@ -41,6 +41,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from ouendan.core.management.commands.serve import WEB_LOOP as SERVE_LOOP
+
 ROOT = Path(__file__).resolve().parents[1]
 HERE = Path(__file__).resolve().parent
 CONNECTIONS = 64
@@ -93,12 +95,13 @@ print("ready")
 
 
 def granian(app: str, port: int, *, interface: str = "asgi") -> list[str]:
+    """One granian process; ASGI on the loop ``manage.py serve web`` runs (``SERVE_LOOP``)."""
     argv = [
         sys.executable, "-m", "granian", "--interface", interface, "--host", "127.0.0.1",
         "--port", str(port), "--workers", "1", "--no-ws",
     ]  # fmt: skip
     if interface != "wsgi":
-        argv += ["--loop", "asyncio"]
+        argv += ["--loop", SERVE_LOOP]
     return [*argv, app]
 
 

@@ -11,7 +11,7 @@ measured in the same run.
 
 Candidates:
 - granian ASGI exactly as ``manage.py serve web`` starts it (``serve.granian_argv``);
-- granian ASGI with ``--loop uvloop`` instead of asyncio (only when uvloop is installed);
+- granian ASGI with ``--loop asyncio`` instead of uvloop (the standard library's loop);
 - uvicorn with httptools and uvloop (``pip install uvicorn httptools uvloop``; dev dependencies);
 - on the ``/r/`` hot-path shape (a bare ASGI app answering 302, no Django): the ASGI servers alone;
 - granian WSGI, for reference only: sync Django without ASGI's thread hop (the redirect app in
@@ -175,10 +175,9 @@ def candidates(*, hot_path: bool) -> list[tuple[str, list[str]]]:
     app = "server_choice:redirect_app" if hot_path else "ouendan.asgi:application"
     shipped = [*granian_argv(host="127.0.0.1", port=0, workers=1)[:-1], app]
     servers = [("granian asgi (shipped)", shipped)]
-    if importlib.util.find_spec("uvloop"):
-        with_uvloop = list(shipped)
-        with_uvloop[with_uvloop.index("--loop") + 1] = "uvloop"
-        servers.append(("granian asgi + uvloop", with_uvloop))
+    with_asyncio = list(shipped)
+    with_asyncio[with_asyncio.index("--loop") + 1] = "asyncio"
+    servers.append(("granian asgi + asyncio", with_asyncio))
     if importlib.util.find_spec("uvicorn"):
         servers.append(
             (

@@ -8,8 +8,7 @@ database: the caller looks the link up, brings the day's salt, and writes the ro
 from __future__ import annotations
 
 import base64
-import secrets
-import threading
+import os
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
@@ -67,29 +66,16 @@ class Captured:
 
 
 def new_click_id(now: datetime | None = None) -> str:
-    """22 URL-safe characters: the time in milliseconds (48 bits), then 80 random bits.
-    Unguessable, and in time order, so the index of click ids grows at its end."""
+    """22 URL-safe characters: the time in milliseconds (48 bits), then 80 random bits from the
+    OS's CSPRNG. Unguessable, and in time order, so the index of click ids grows at its end."""
     millis = int((now or datetime.now(UTC)).timestamp() * 1000)
-    raw = millis.to_bytes(6, "big") + _random_bytes(10)
+    raw = millis.to_bytes(6, "big") + os.urandom(10)
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-_POOL = bytearray()
-_POOL_LOCK = threading.Lock()
-
-
-def _random_bytes(n: int) -> bytes:
-    """From the OS's CSPRNG like ``secrets.token_bytes``, drawn 4 KiB at a time (one system
-    call per few hundred clicks instead of one per click)."""
-    with _POOL_LOCK:
-        if len(_POOL) < n:
-            _POOL.extend(secrets.token_bytes(4096))
-        taken = bytes(_POOL[:n])
-        del _POOL[:n]
-    return taken
-
-
 def _referrer_host(referer: str) -> str:
+    if not referer:
+        return ""
     try:
         return (urlsplit(referer).hostname or "")[:253]
     except ValueError:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import functools
-import json
 import logging
 import os
 import threading
@@ -30,6 +29,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
 from django.conf import settings
 from django.db import connection, transaction
 
@@ -91,12 +91,12 @@ def journal_dir() -> Path:
 
 
 def encode_row(row: ClickRow) -> bytes:
-    values = [v.isoformat() if isinstance(v, datetime | date) else v for v in row]
-    return json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+    """One JSON line (orjson writes datetimes and dates in ISO 8601 itself, in a microsecond)."""
+    return orjson.dumps(row, option=orjson.OPT_APPEND_NEWLINE)
 
 
 def decode_row(line: bytes) -> ClickRow:
-    values: list[Any] = json.loads(line)
+    values: list[Any] = orjson.loads(line)
     if len(values) != len(CLICK_COLUMNS):
         raise ValueError("not a click row")
     values[3] = datetime.fromisoformat(values[3])
