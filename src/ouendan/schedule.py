@@ -50,6 +50,26 @@ JOBS: tuple[PeriodicJob, ...] = (
         task="ouendan.governance.tasks.review_reminders_task",
     ),
     PeriodicJob(
+        name="integrations.publish_due",
+        every=timedelta(minutes=1),
+        task="ouendan.integrations.tasks.posts_publish_due_task",
+    ),
+    PeriodicJob(
+        name="integrations.reconcile",
+        every=timedelta(minutes=1),
+        task="ouendan.integrations.tasks.posts_reconcile_task",
+    ),
+    PeriodicJob(
+        name="integrations.renew_accounts",
+        every=timedelta(hours=1),
+        task="ouendan.integrations.tasks.accounts_renew_task",
+    ),
+    PeriodicJob(
+        name="integrations.sync_metrics",
+        every=timedelta(minutes=30),
+        task="ouendan.integrations.tasks.metrics_sync_task",
+    ),
+    PeriodicJob(
         name="tracking.aggregate_clicks",
         every=timedelta(minutes=1),
         task="ouendan.tracking.tasks.clicks_aggregate_task",

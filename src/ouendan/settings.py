@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "ouendan.governance",
     "ouendan.sharing",
     "ouendan.tracking",
+    "ouendan.integrations",
     "ouendan.demo",
 ]
 
@@ -225,6 +226,28 @@ CONTENT_PUBLISH_HOLDS = ["ouendan.governance.selectors.paused_organization_ids"]
 # Told of every move of a content item (``hook(item, previous=, status=, actor=)``): governance
 # runs review rounds through its approval workflow on them.
 CONTENT_STATUS_HOOKS = ["ouendan.governance.services.reviews.on_content_status"]
+
+# --- Connected accounts (integrations) -----------------------------------------------------------
+# Where each network's API lives and which version we speak. Versions live here, not in code:
+# LinkedIn retires its monthly versions after a year (``LinkedIn-Version: YYYYMM``).
+X_API_URL = env_str("OUENDAN_X_API_URL", "https://api.x.com").rstrip("/")
+X_AUTHORIZE_URL = env_str("OUENDAN_X_AUTHORIZE_URL", "https://x.com/i/oauth2/authorize")
+LINKEDIN_API_URL = env_str("OUENDAN_LINKEDIN_API_URL", "https://api.linkedin.com").rstrip("/")
+LINKEDIN_OAUTH_URL = env_str(
+    "OUENDAN_LINKEDIN_OAUTH_URL", "https://www.linkedin.com/oauth/v2"
+).rstrip("/")
+LINKEDIN_API_VERSION = env_str("OUENDAN_LINKEDIN_API_VERSION", "202610")
+if not (len(LINKEDIN_API_VERSION) == 6 and LINKEDIN_API_VERSION.isdigit()):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("OUENDAN_LINKEDIN_API_VERSION must be YYYYMM, e.g. 202610.")
+# Add r_member_social (reconciliation) and r_member_postAnalytics (numbers) once LinkedIn has
+# granted them to the organization's app.
+LINKEDIN_SCOPES = env_str("OUENDAN_LINKEDIN_SCOPES", "openid profile w_member_social")
+BLUESKY_SERVICE_URL = env_str("OUENDAN_BLUESKY_SERVICE_URL", "https://bsky.social").rstrip("/")
+# Servers people type in (Mastodon, a Bluesky PDS) must be public; tests switch this on (with
+# pytest-django's ``settings`` fixture) to reach their local fake networks.
+INTEGRATIONS_ALLOW_LOOPBACK = False
 
 # --- E-mail ---------------------------------------------------------------------------------------
 EMAIL_URL = env_str("EMAIL_URL", "console://")

@@ -65,6 +65,10 @@ crisis.pause           |   ✓    ✓      ·        ·         ·        ·    
 workflows.manage       |   ✓    ✓      ·        ·         ·        ·       ·  |   W
 feed.view              |   ✓    ✓      ✓        ✓         ✓        ✓       ✓  |   R
 shares.create          |   ✓    ✓      ✓        ✓         ✓        ✓       ✓  |   W
+connections.manage     |   ✓    ✓      ✓        ✓         ✓        ✓       ✓  |   W
+posts.schedule         |   ✓    ✓      ✓        ✓         ✓        ✓       ✓  |   W
+posting.manage         |   ✓    ✓      ·        ·         ·        ·       ·  |   W
+network_apps.manage    |   ✓    ·      ·        ·         ·        ·       ·  |   W
 """
 
 

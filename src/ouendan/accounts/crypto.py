@@ -14,6 +14,7 @@ from functools import cache
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db import models
 
 # Every API token starts with this, so a leaked one is easy to recognise (and to scan for).
 TOKEN_PREFIX = "oud_"  # noqa: S105 - a marker, not a secret
@@ -43,6 +44,20 @@ def decrypt(ciphertext: str) -> str:
         return _fernet().decrypt(ciphertext.encode()).decode()
     except InvalidToken as exc:
         raise ValueError("The value cannot be decrypted with the configured keys.") from exc
+
+
+def reencrypt(ciphertext: str) -> str:
+    """The same secret encrypted with the newest key (what rotation does to every value)."""
+    try:
+        return _fernet().rotate(ciphertext.encode()).decode()
+    except InvalidToken as exc:
+        raise ValueError("The value cannot be decrypted with the configured keys.") from exc
+
+
+class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
+    """A column that holds ``encrypt()``-ed text. It stores what it is given (code encrypts and
+    decrypts explicitly, so a secret is never in plain text by accident); the type marks the
+    column for ``manage.py encryption_rotate``, which finds every such column itself."""
 
 
 def secret_hash(secret: str) -> str:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from ouendan.accounts.crypto import EncryptedTextField
 from ouendan.accounts.roles import Role
 
 LANGUAGE_CHOICES = [("ja", "日本語"), ("en", "English")]
@@ -295,7 +296,7 @@ class TotpDevice(models.Model):
     """A TOTP authenticator; the shared secret is encrypted at rest (``accounts.crypto``)."""
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp_device")
-    secret_encrypted = models.TextField()
+    secret_encrypted = EncryptedTextField()
     confirmed_at = models.DateTimeField(null=True, blank=True)
     # The last accepted time step: a code is never accepted twice.
     last_counter = models.BigIntegerField(default=-1)

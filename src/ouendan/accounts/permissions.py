@@ -53,6 +53,10 @@ class Action(enum.StrEnum):
     WORKFLOWS_MANAGE = "workflows.manage"
     FEED_VIEW = "feed.view"
     SHARES_CREATE = "shares.create"
+    CONNECTIONS_MANAGE = "connections.manage"
+    POSTS_SCHEDULE = "posts.schedule"
+    POSTING_MANAGE = "posting.manage"
+    NETWORK_APPS_MANAGE = "network_apps.manage"
 
     @property
     def writes(self) -> bool:
@@ -121,6 +125,13 @@ MATRIX: dict[Action, frozenset[Role]] = {
     # Every employee may share (voluntarily): the feed and shares are for all roles.
     Action.FEED_VIEW: _ALL_ROLES,
     Action.SHARES_CREATE: _ALL_ROLES,
+    # Connecting one's own accounts and letting Ouendan post: as voluntary as sharing.
+    Action.CONNECTIONS_MANAGE: _ALL_ROLES,
+    Action.POSTS_SCHEDULE: _ALL_ROLES,
+    # Sharing hours, daily caps and which networks may be posted to directly (X bills per post).
+    Action.POSTING_MANAGE: _PEOPLE_ADMINS,
+    # The organization's OAuth clients at LinkedIn and X hold secrets: admins only.
+    Action.NETWORK_APPS_MANAGE: _ADMINS,
 }
 
 

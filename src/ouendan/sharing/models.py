@@ -27,10 +27,16 @@ class Share(models.Model):
         OPENED = "opened", pgettext_lazy("share status", "Opened")
         POSTED = "posted", pgettext_lazy("share status", "Posted")
 
+    class Method(models.TextChoices):
+        INTENT = "intent", pgettext_lazy("share method", "Share button")
+        DIRECT = "direct", pgettext_lazy("share method", "Posted by Ouendan")
+
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     content = models.ForeignKey(ContentItem, on_delete=models.PROTECT, related_name="shares")
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="shares")
     network = models.CharField(max_length=16, choices=NETWORK_CHOICES[1:])
+    # ``direct``: posted through a connected account (integrations), not the share button.
+    method = models.CharField(max_length=8, choices=Method.choices, default=Method.INTENT)
     variant = models.ForeignKey(
         Variant, on_delete=models.SET_NULL, null=True, blank=True, related_name="shares"
     )
@@ -75,3 +81,29 @@ class SharingProfile(models.Model):
 
     def __str__(self) -> str:
         return f"sharing profile of {self.membership_id}"
+
+
+class ShareMetrics(models.Model):
+    """Reactions to a share: read from the network where its API tells (``synced``, for posts
+    made through a connected account), or entered by the employee (``manual``)."""
+
+    class Source(models.TextChoices):
+        SYNCED = "synced", pgettext_lazy("metrics source", "From the network")
+        MANUAL = "manual", pgettext_lazy("metrics source", "Entered by hand")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    share = models.OneToOneField(Share, on_delete=models.CASCADE, related_name="metrics")
+    likes = models.PositiveIntegerField(_("likes"), default=0)
+    reposts = models.PositiveIntegerField(_("reposts"), default=0)
+    replies = models.PositiveIntegerField(_("comments"), default=0)
+    impressions = models.PositiveIntegerField(_("impressions"), null=True, blank=True)
+    source = models.CharField(max_length=8, choices=Source.choices)
+    synced_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"metrics of share {self.share_id}"
+
+    @property
+    def reactions(self) -> int:
+        return self.likes + self.reposts + self.replies

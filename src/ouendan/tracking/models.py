@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ouendan.accounts.crypto import EncryptedTextField
 from ouendan.accounts.models import Membership, Organization
 from ouendan.content.models import ContentItem
 
@@ -104,7 +105,7 @@ class VisitorSalt(models.Model):
     that no hash can be recomputed from an address afterwards."""
 
     day = models.DateField(unique=True)
-    salt = models.TextField()  # Fernet (accounts.crypto)
+    salt = EncryptedTextField()  # Fernet (accounts.crypto)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

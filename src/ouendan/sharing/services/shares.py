@@ -194,6 +194,7 @@ def _reusable(actor: Actor, item: ContentItem, network: Network) -> Share | None
             membership=actor.membership,
             content=item,
             network=network,
+            method=Share.Method.INTENT,
             confirmed_at__isnull=True,
             link__first_click_at__isnull=True,
         )
@@ -210,9 +211,11 @@ def share_create(
     text: str | None = None,
     instance: str = "",
     sharer: Sharer | None = None,
+    direct: bool = False,
 ) -> ShareResult:
     """Share an item of the actor's feed on ``network``; ``text`` is their edit of the
-    suggestion (``None``: the suggested variant as it is)."""
+    suggestion (``None``: the suggested variant as it is). ``direct``: Ouendan posts it through
+    a connected account (integrations), so there is no composer to open and no reuse."""
     require(actor, Action.SHARES_CREATE)
     feed_item_check(actor=actor, content_id=content_id)
     item = (
@@ -230,7 +233,9 @@ def share_create(
             _("A text can be at most %(limit)d characters long.") % {"limit": TEXT_MAX},
             fields={"text": [_("Too long.")]},
         )
-    mastodon = _mastodon_instance(actor, instance) if network == Network.MASTODON else ""
+    mastodon = (
+        _mastodon_instance(actor, instance) if network == Network.MASTODON and not direct else ""
+    )
     variant = variant_suggest(item=item, network=network, membership_id=membership.pk)
     suggested = _suggested_body(item, variant)
     body = suggested if text is None else text.strip()
@@ -238,7 +243,7 @@ def share_create(
         raise DomainError(_("Write something to post."), fields={"text": [_("Empty.")]})
     body, _added = with_disclosure(body, item=item, network=network)
     with transaction.atomic():
-        share = _reusable(actor, item, network)
+        share = None if direct else _reusable(actor, item, network)
         link = getattr(share, "link", None) if share is not None else None
         # The code is known only once the link exists; its length is fixed, so the scan of the
         # final text can use the real URL of a reused share or one of the same shape.
@@ -254,6 +259,7 @@ def share_create(
                 content=item,
                 membership=membership,
                 network=network,
+                method=Share.Method.DIRECT if direct else Share.Method.INTENT,
                 variant=variant,
                 text=post.text,
                 edited=body != suggested,
@@ -269,7 +275,7 @@ def share_create(
             )
             link = tracked_link_create(share=share, destination=destination, sharer=sharer)
             post = _post(network, body, tracked_url(link.code), mastodon)
-        share.text, share.intent_url = post.text, post.intent_url
+        share.text, share.intent_url = post.text, "" if direct else post.intent_url
         share.variant, share.edited = variant, body != suggested
         share.verdict, share.findings, share.mastodon_instance = scan.verdict, findings, mastodon
         share.save()
@@ -282,7 +288,12 @@ def share_create(
             actor=actor,
             action="share.created",
             target=share,
-            data={"content": item.pk, "network": network, "verdict": scan.verdict},
+            data={
+                "content": item.pk,
+                "network": network,
+                "verdict": scan.verdict,
+                "method": share.method,
+            },
         )
     assert link is not None
     return ShareResult(share, tracked_url(link.code), scan)
@@ -319,3 +330,25 @@ def share_confirm(*, actor: Actor, share_id: int, now: datetime | None = None) -
         share.save(update_fields=["confirmed_at", "updated_at"])
         audit_record(actor=actor, action="share.confirmed", target=share)
     return share
+
+
+def share_discard(*, actor: Actor, share_id: int) -> None:
+    """Remove a direct share that never went out (its scheduled post was cancelled): its link
+    was never public, so nothing counts on it."""
+    share = Share.objects.filter(
+        organization=actor.organization,
+        pk=share_id,
+        method=Share.Method.DIRECT,
+        confirmed_at__isnull=True,
+    ).first()
+    if share is None:
+        return
+    audit_record(
+        actor=actor, action="share.discarded", target=share, data={"network": share.network}
+    )
+    share.delete()
+
+
+def share_mark_posted(*, share_id: int, at: datetime) -> None:
+    """A direct share went out (its connected account's post was published)."""
+    Share.objects.filter(pk=share_id, confirmed_at__isnull=True).update(confirmed_at=at)
