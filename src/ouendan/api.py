@@ -17,6 +17,7 @@ from ouendan.content.api import router as content_router
 from ouendan.core.api import error_payload
 from ouendan.core.errors import Conflict, DomainError, NotFound
 from ouendan.governance.api import router as governance_router
+from ouendan.integrations.api import router as integrations_router
 from ouendan.sharing.api import router as sharing_router
 
 logger = logging.getLogger("ouendan.api")
@@ -125,3 +126,4 @@ api.add_router("/", accounts_router)
 api.add_router("/", content_router)
 api.add_router("/", governance_router)
 api.add_router("/", sharing_router)
+api.add_router("/", integrations_router)

@@ -51,6 +51,18 @@ SECTIONS: tuple[NavSection, ...] = (
                 _("Your shares and the people they brought"),
             ),
             NavItem(
+                _("Connected accounts"),
+                "integrations:accounts",
+                Action.CONNECTIONS_MANAGE,
+                _("Let Ouendan post for you on Bluesky, Mastodon, LinkedIn or X"),
+            ),
+            NavItem(
+                _("My scheduled posts"),
+                "integrations:posts",
+                Action.POSTS_SCHEDULE,
+                _("Posts Ouendan publishes for you, now or later"),
+            ),
+            NavItem(
                 _("Topics I follow"),
                 "content:topics",
                 Action.TOPICS_SUBSCRIBE,
@@ -166,6 +178,12 @@ SECTIONS: tuple[NavSection, ...] = (
                 "accounts:settings",
                 Action.ORG_MANAGE,
                 _("Name, logo, language, time zone and sign-in rules"),
+            ),
+            NavItem(
+                _("Direct posting"),
+                "integrations:settings",
+                Action.POSTING_MANAGE,
+                _("Networks, sharing hours and daily limits for connected accounts"),
             ),
             NavItem(
                 _("API tokens"),

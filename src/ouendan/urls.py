@@ -17,6 +17,7 @@ urlpatterns = [
     path("content/", include("ouendan.content.urls")),
     path("governance/", include("ouendan.governance.urls")),
     path("feed/", include("ouendan.sharing.urls")),
+    path("connected/", include("ouendan.integrations.urls")),
     # Answered by tracking.redirect in front of Django when served over ASGI; this is the
     # same for WSGI servers and the test server.
     path("r/", include("ouendan.tracking.urls")),

@@ -4,13 +4,14 @@ posting settings, and the connector for an account (configured from settings).""
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from ouendan.accounts.crypto import decrypt
 from ouendan.accounts.models import Organization
 from ouendan.accounts.permissions import Action, Actor, require
-from ouendan.core.errors import DomainError, NotFound
+from ouendan.core.errors import NotFound
 from ouendan.integrations.base import AppCredentials, Connector, ConnectorConfig, Grant, Profile
 from ouendan.integrations.bluesky import BlueskyConnector
 from ouendan.integrations.linkedin import LinkedInConnector
@@ -36,8 +37,9 @@ ORGANIZATION_APPS = (Network.LINKEDIN, Network.X)
 
 
 def _person(actor: Actor) -> None:
+    """Connections and posts are a person's own: an organization token has none."""
     if actor.membership is None:
-        raise DomainError(_("Only a person can have connected accounts."), code="not_a_person")
+        raise PermissionDenied(_("Only a person can have connected accounts."))
 
 
 # --- Settings ---------------------------------------------------------------------------------

@@ -141,7 +141,7 @@ def is_new(item: ContentItem, *, now: datetime | None = None) -> bool:
 def _shares(actor: Actor) -> QuerySet[Share]:
     return (
         Share.objects.filter(organization=actor.organization)
-        .select_related("content", "link", "membership")
+        .select_related("content", "link", "membership", "metrics")
         .order_by("-created_at", "-pk")
     )
 

@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:content_id>/share/", share.share_submit, name="share_submit"),
     path("shares/<int:share_id>/", share.share_detail, name="share_detail"),
     path("shares/<int:share_id>/confirm/", share.share_confirm_view, name="share_confirm"),
+    path("shares/<int:share_id>/metrics/", share.share_metrics_view, name="share_metrics"),
 ]

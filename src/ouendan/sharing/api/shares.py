@@ -15,6 +15,7 @@ from ouendan.governance.api.compliance import FindingOut, scan_out
 from ouendan.networks import Network
 from ouendan.sharing.models import Share
 from ouendan.sharing.selectors import share_get, shares_mine
+from ouendan.sharing.services.metrics import COUNT_MAX, Reactions, share_metrics_enter
 from ouendan.sharing.services.shares import TEXT_MAX, share_confirm, share_create
 from ouendan.sharing.views.common import sharer_of
 from ouendan.tracking.links import tracked_url
@@ -51,6 +52,22 @@ class ShareCreatedOut(Schema):
     )
 
 
+class MetricsOut(Schema):
+    likes: int
+    reposts: int
+    replies: int = Field(description="Comments and replies.")
+    impressions: int | None
+    source: Literal["synced", "manual"]
+    updated_at: datetime
+
+
+class MetricsIn(Schema):
+    likes: int = Field(ge=0, le=COUNT_MAX)
+    reposts: int = Field(default=0, ge=0, le=COUNT_MAX)
+    replies: int = Field(default=0, ge=0, le=COUNT_MAX)
+    impressions: int | None = Field(default=None, ge=0, le=COUNT_MAX)
+
+
 class ShareOut(Schema):
     id: int
     content_id: int
@@ -71,6 +88,13 @@ class ShareOut(Schema):
     unique_clicks: int = Field(description="First human click per visitor per day.")
     bot_hits: int = Field(description="Crawlers, link previews, HEAD and prefetch requests.")
     last_click_at: datetime | None
+    method: Literal["intent", "direct"] = Field(
+        description="`intent`: through the network's share button; `direct`: posted by Ouendan "
+        "through a connected account."
+    )
+    metrics: MetricsOut | None = Field(
+        description="Likes, reposts and comments: from the network (`synced`) or entered by you."
+    )
 
 
 class SharesFilter(Schema):
@@ -97,6 +121,22 @@ def share_out(share: Share) -> dict[str, Any]:
         "unique_clicks": link.unique_clicks,
         "bot_hits": link.bot_hits,
         "last_click_at": link.last_click_at,
+        "method": share.method,
+        "metrics": metrics_out(share),
+    }
+
+
+def metrics_out(share: Share) -> dict[str, Any] | None:
+    metrics = getattr(share, "metrics", None)
+    if metrics is None:
+        return None
+    return {
+        "likes": metrics.likes,
+        "reposts": metrics.reposts,
+        "replies": metrics.replies,
+        "impressions": metrics.impressions,
+        "source": metrics.source,
+        "updated_at": metrics.updated_at,
     }
 
 
@@ -164,4 +204,26 @@ def share_get_api(request: HttpRequest, share_id: int) -> dict[str, Any]:
 def share_confirm_api(request: HttpRequest, share_id: int) -> dict[str, Any]:
     actor = request_actor(request)
     share_confirm(actor=actor, share_id=share_id)
+    return share_out(share_get(actor=actor, share_id=share_id))
+
+
+@router.put(
+    "/shares/{int:share_id}/metrics",
+    response={200: ShareOut, **error_responses(400, 401, 403, 404, 409, 422)},
+    summary="Enter the likes, reposts and comments your share got",
+    description="For networks whose numbers Ouendan cannot read. `409 metrics_synced` when "
+    "the network reports them itself.",
+)
+def share_metrics_api(request: HttpRequest, share_id: int, payload: MetricsIn) -> dict[str, Any]:
+    actor = request_actor(request)
+    share_metrics_enter(
+        actor=actor,
+        share_id=share_id,
+        reactions=Reactions(
+            likes=payload.likes,
+            reposts=payload.reposts,
+            replies=payload.replies,
+            impressions=payload.impressions,
+        ),
+    )
     return share_out(share_get(actor=actor, share_id=share_id))

@@ -5,31 +5,62 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_alter_totpdevice_secret_encrypted'),
-        ('sharing', '0001_initial'),
+        ("accounts", "0004_alter_totpdevice_secret_encrypted"),
+        ("sharing", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='share',
-            name='method',
-            field=models.CharField(choices=[('intent', 'Share button'), ('direct', 'Posted by Ouendan')], default='intent', max_length=8),
+            model_name="share",
+            name="method",
+            field=models.CharField(
+                choices=[("intent", "Share button"), ("direct", "Posted by Ouendan")],
+                default="intent",
+                max_length=8,
+            ),
         ),
         migrations.CreateModel(
-            name='ShareMetrics',
+            name="ShareMetrics",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('likes', models.PositiveIntegerField(default=0, verbose_name='likes')),
-                ('reposts', models.PositiveIntegerField(default=0, verbose_name='reposts')),
-                ('replies', models.PositiveIntegerField(default=0, verbose_name='comments')),
-                ('impressions', models.PositiveIntegerField(blank=True, null=True, verbose_name='impressions')),
-                ('source', models.CharField(choices=[('synced', 'From the network'), ('manual', 'Entered by hand')], max_length=8)),
-                ('synced_at', models.DateTimeField(blank=True, null=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organization')),
-                ('share', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='metrics', to='sharing.share')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("likes", models.PositiveIntegerField(default=0, verbose_name="likes")),
+                ("reposts", models.PositiveIntegerField(default=0, verbose_name="reposts")),
+                ("replies", models.PositiveIntegerField(default=0, verbose_name="comments")),
+                (
+                    "impressions",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="impressions"),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("synced", "From the network"), ("manual", "Entered by hand")],
+                        max_length=8,
+                    ),
+                ),
+                ("synced_at", models.DateTimeField(blank=True, null=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.organization",
+                    ),
+                ),
+                (
+                    "share",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="metrics",
+                        to="sharing.share",
+                    ),
+                ),
             ],
         ),
     ]

@@ -21,6 +21,7 @@ from ouendan.networks import PROBLEM_MESSAGES, RULES, Network, text_measure
 from ouendan.sharing.intents import post_text
 from ouendan.sharing.models import Share, SharingProfile
 from ouendan.sharing.selectors import feed_item_get, share_get
+from ouendan.sharing.services.metrics import Reactions, share_metrics_enter
 from ouendan.sharing.services.shares import (
     TEXT_MAX,
     ComplianceBlocked,
@@ -177,6 +178,34 @@ def share_detail(request: HttpRequest, share_id: int) -> HttpResponse:
             "copy_first": share.network in (Network.FACEBOOK, Network.INSTAGRAM),
         },
     )
+
+
+@login_required
+@require_POST
+def share_metrics_view(request: HttpRequest, share_id: int) -> HttpResponse:
+    """The employee enters the likes, reposts and comments their share got."""
+    actor = page_actor(request, Action.SHARES_CREATE)
+    _share_or_404(actor, share_id)
+
+    def number(name: str) -> int:
+        value = request.POST.get(name, "").strip() or "0"
+        if not value.isdigit():
+            raise DomainError(_("Enter whole numbers."), fields={name: [_("Not a number.")]})
+        return int(value)
+
+    try:
+        share_metrics_enter(
+            actor=actor,
+            share_id=share_id,
+            reactions=Reactions(
+                likes=number("likes"), reposts=number("reposts"), replies=number("replies")
+            ),
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Thank you: the numbers are saved."))
+    return redirect("sharing:share_detail", share_id=share_id)
 
 
 @login_required
