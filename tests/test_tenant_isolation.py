@@ -593,7 +593,10 @@ def _content_of_a(
     ShareMetrics.objects.create(organization=org, share=share, likes=7, source="manual")
     PostingSettings.objects.create(organization=org, networks=["bluesky", "x"])
     NetworkApp.objects.create(
-        organization=org, network="x", client_id="alpha-secret-client-id", client_secret=encrypt("s")
+        organization=org,
+        network="x",
+        client_id="alpha-secret-client-id",
+        client_secret=encrypt("s"),
     )
     account = ConnectedAccount.objects.create(
         organization=org,

@@ -54,7 +54,7 @@ def reencrypt(ciphertext: str) -> str:
         raise ValueError("The value cannot be decrypted with the configured keys.") from exc
 
 
-class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
+class EncryptedTextField(models.TextField):
     """A column that holds ``encrypt()``-ed text. It stores what it is given (code encrypts and
     decrypts explicitly, so a secret is never in plain text by accident); the type marks the
     column for ``manage.py encryption_rotate``, which finds every such column itself."""

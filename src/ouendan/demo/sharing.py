@@ -10,7 +10,7 @@ advocate has not shared yet (their first share is the demo's tour); the program 
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -19,10 +19,12 @@ from ouendan.accounts.permissions import actor_for_membership
 from ouendan.content.models import ContentItem
 from ouendan.demo.data import content as data
 from ouendan.governance.models import PolicyAcknowledgment, PolicyVersion
+from ouendan.integrations.services.settings import PostingRules, posting_settings_update
 from ouendan.networks import Network
 from ouendan.sharing.models import Share
 from ouendan.sharing.selectors import feed_content_ids
-from ouendan.sharing.services.shares import ComplianceBlocked, share_create
+from ouendan.sharing.services.metrics import Reactions, share_metrics_enter
+from ouendan.sharing.services.shares import ComplianceBlocked, share_confirm, share_create
 from ouendan.tracking.capture import new_click_id
 from ouendan.tracking.models import Click, TrackedLink
 from ouendan.tracking.services import clicks_aggregate
@@ -84,7 +86,46 @@ def demo_sharing_seed(org: Organization) -> dict[str, int]:
         shares.append(result.share)
     clicks = _clicks(rng, shares, now)
     clicks_aggregate()
-    return {"shares": len(shares), "clicks": clicks}
+    reactions = _reactions(rng, shares)
+    _posting_settings(org)
+    return {"shares": len(shares), "clicks": clicks, "reactions": reactions}
+
+
+def _reactions(rng: random.Random, shares: list[Share]) -> int:
+    """About half of the sharers say they posted it, and some of them count their likes by
+    hand (as people do for networks whose numbers Ouendan cannot read)."""
+    entered = 0
+    for share in shares:
+        if rng.random() < 0.5:
+            continue
+        actor = actor_for_membership(share.membership)
+        share_confirm(actor=actor, share_id=share.pk)
+        if rng.random() < 0.6:
+            share_metrics_enter(
+                actor=actor,
+                share_id=share.pk,
+                reactions=Reactions(
+                    likes=rng.randint(0, 40), reposts=rng.randint(0, 6), replies=rng.randint(0, 4)
+                ),
+            )
+            entered += 1
+    return entered
+
+
+def _posting_settings(org: Organization) -> None:
+    """Direct posting on for Bluesky, Mastodon and LinkedIn (X bills per post: left off); the
+    LinkedIn app is for the organization's admin to register, so LinkedIn says so."""
+    admin = Membership.objects.get(organization=org, user__email="admin@demo.example")
+    posting_settings_update(
+        actor=actor_for_membership(admin),
+        rules=PostingRules(
+            networks=[Network.BLUESKY, Network.MASTODON, Network.LINKEDIN],
+            hours_start=time(8, 0),
+            hours_end=time(21, 0),
+            daily_cap=3,
+            spread_minutes=20,
+        ),
+    )
 
 
 def _clicks(rng: random.Random, shares: list[Share], now: datetime) -> int:

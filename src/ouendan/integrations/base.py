@@ -17,6 +17,7 @@ Adding a network: ``docs/CONNECTORS.md``.
 from __future__ import annotations
 
 import abc
+import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import ClassVar
@@ -46,7 +47,14 @@ __all__ = [
     "Profile",
     "Published",
     "RateLimited",
+    "mentions_link",
 ]
+
+
+def mentions_link(text: str, url: str) -> bool:
+    """Whether ``text`` carries exactly this link (``…/r/abc`` is not ``…/r/abcd``): how
+    reconciliation recognises a post by its tracked link."""
+    return bool(url) and re.search(re.escape(url) + r"(?![A-Za-z0-9])", text) is not None
 
 
 @dataclass(frozen=True)

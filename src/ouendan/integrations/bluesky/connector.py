@@ -39,6 +39,8 @@ from ouendan.networks import Network
 DEFAULT_SERVICE = "https://bsky.social"
 POST = "app.bsky.feed.post"
 APP_PASSWORD = re.compile(r"^[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}$")
+# An app password's session (``com.atproto.appPass``, or ``…appPassPrivileged`` for one that
+# may also read direct messages); the main password's is ``com.atproto.access``.
 APP_PASSWORD_SCOPE = "com.atproto.appPass"  # noqa: S105 - a JWT scope, not a secret
 THUMB_MAX_BYTES = 1_000_000  # the lexicon's limit for an external embed's thumbnail
 _TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
@@ -118,7 +120,7 @@ class BlueskyConnector(Connector):
         except AuthExpired as exc:
             raise ConnectorError(exc.message, permanent=True, code="login_failed") from exc
         grant = _grant(response.body)
-        if APP_PASSWORD_SCOPE not in grant.scopes:
+        if not any(scope.startswith(APP_PASSWORD_SCOPE) for scope in grant.scopes):
             self.revoke(grant)
             raise ConnectorError(
                 "the session is not an app password's", permanent=True,

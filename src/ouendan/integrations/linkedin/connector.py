@@ -24,6 +24,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote, urlencode
 
+import regex
+
 from ouendan.integrations.base import (
     AuthExpired,
     CannotTell,
@@ -35,13 +37,14 @@ from ouendan.integrations.base import (
     PostRejected,
     Profile,
     Published,
+    mentions_link,
 )
 from ouendan.networks import Network
 
 SCOPES = "openid profile w_member_social"
 _RESERVED = re.compile(r"([\\|{}@\[\]()<>#*_~])")
 _URL = re.compile(r"https?://\S+")
-_TAG = re.compile(r"(?:^|(?<=\s))[#＃]([^\s#＃]+)")
+_TAG = regex.compile(r"(?:^|(?<=\s))[#＃]([\p{L}\p{N}_]+)")  # letters of any script, as Bluesky
 _DUPLICATE = re.compile(r"(urn:li:(?:share|ugcPost):\d+)")
 METRIC_TYPES = ("IMPRESSION", "REACTION", "COMMENT", "RESHARE")
 
@@ -244,8 +247,8 @@ class LinkedInConnector(Connector):
             raise CannotTell("LinkedIn lets this app read no posts (r_member_social)")
         for element in (response.body or {}).get("elements", []):
             article = (element.get("content") or {}).get("article") or {}
-            if article.get("source") == post.card.url or post.card.url in element.get(
-                "commentary", ""
+            if article.get("source") == post.card.url or mentions_link(
+                element.get("commentary", ""), post.card.url
             ):
                 return _published(element["id"])
         return None

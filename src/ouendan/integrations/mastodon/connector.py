@@ -28,6 +28,7 @@ from ouendan.integrations.base import (
     PostRejected,
     Profile,
     Published,
+    mentions_link,
 )
 from ouendan.integrations.http import ApiClient
 from ouendan.integrations.oauth import code_challenge
@@ -189,4 +190,4 @@ def _published(status: dict[str, Any]) -> Published:
 def _mentions(status: dict[str, Any], url: str) -> bool:
     """Whether a status carries our tracked link (its content is HTML; the card names it too)."""
     card = status.get("card") or {}
-    return url in html.unescape(status.get("content", "")) or card.get("url") == url
+    return mentions_link(html.unescape(status.get("content", "")), url) or card.get("url") == url

@@ -249,6 +249,7 @@ def account_authorize_start(*, actor: Actor, network: str, instance: str = "") -
         _mastodon_app(actor, base_url)
     state, verifier = state_new(), code_verifier_new()
     redirect_uri = callback_url(network)
+    assert actor.membership is not None
     OAuthAttempt.objects.filter(created_at__lt=timezone.now() - OAUTH_TTL).delete()
     OAuthAttempt.objects.create(
         organization=actor.organization,

@@ -117,7 +117,7 @@ def _spread(
         return moment
     taken = sorted(
         ScheduledPost.objects.filter(content_id=content_id, network=network, state__in=OPEN_STATES)
-        .exclude(pk=exclude)
+        .exclude(pk=exclude or 0)
         .filter(scheduled_for__gt=moment - gap, scheduled_for__lt=moment + HORIZON)
         .values_list("scheduled_for", flat=True)
     )
@@ -180,7 +180,7 @@ def _check_cap(
             scheduled_for__gte=start,
             scheduled_for__lt=start + timedelta(days=1),
         )
-        .exclude(pk=exclude)
+        .exclude(pk=exclude or 0)
         .count()
     )
     if planned >= rules.daily_cap:
@@ -279,6 +279,7 @@ def post_schedule(
             direct=True,
         )
         _check_length(account, result.share.text)
+        assert actor.membership is not None
         post = ScheduledPost.objects.create(
             organization=actor.organization,
             membership=actor.membership,
@@ -418,7 +419,7 @@ def post_cancel_for_account(*, actor: Actor, account: ConnectedAccount) -> int:
 
 def _card(post: ScheduledPost) -> Card:
     item: ContentItem = post.content
-    link = post.share.link if post.share_id else None
+    link = post.share.link if post.share is not None else None
     url = tracked_url(link.code) if link is not None else item.url or ""
     image, image_type = None, ""
     first = ContentImage.objects.filter(content=item).exclude(file="").first()

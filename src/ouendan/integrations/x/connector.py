@@ -28,6 +28,7 @@ from ouendan.integrations.base import (
     PostRejected,
     Profile,
     Published,
+    mentions_link,
 )
 from ouendan.integrations.oauth import code_challenge
 from ouendan.networks import Network
@@ -176,7 +177,7 @@ class XConnector(Connector):
             urls = ((tweet.get("entities") or {}).get("urls")) or []
             if any(
                 post.card.url in (u.get("expanded_url", ""), u.get("unwound_url", "")) for u in urls
-            ) or post.card.url in tweet.get("text", ""):
+            ) or mentions_link(tweet.get("text", ""), post.card.url):
                 return _published(account, str(tweet["id"]))
         return None
 
