@@ -68,6 +68,23 @@ CONTRACT: dict[tuple[str, str], bool] = {
     ("/api/v1/shares", "get"): True,
     ("/api/v1/shares/{share_id}", "get"): True,
     ("/api/v1/shares/{share_id}/confirm", "post"): True,
+    ("/api/v1/shares/{share_id}/metrics", "put"): True,
+    ("/api/v1/connected-accounts", "get"): True,
+    ("/api/v1/connected-accounts/bluesky", "post"): True,
+    ("/api/v1/connected-accounts/{network}/authorize", "post"): True,
+    ("/api/v1/connected-accounts/{account_id}", "delete"): True,
+    ("/api/v1/scheduled-posts", "get"): True,
+    ("/api/v1/scheduled-posts", "post"): True,
+    ("/api/v1/scheduled-posts/suggest-time", "get"): True,
+    ("/api/v1/scheduled-posts/{post_id}", "get"): True,
+    ("/api/v1/scheduled-posts/{post_id}", "patch"): True,
+    ("/api/v1/scheduled-posts/{post_id}/cancel", "post"): True,
+    ("/api/v1/scheduled-posts/{post_id}/retry", "post"): True,
+    ("/api/v1/posting-settings", "get"): True,
+    ("/api/v1/posting-settings", "put"): True,
+    ("/api/v1/network-apps", "get"): True,
+    ("/api/v1/network-apps/{network}", "put"): True,
+    ("/api/v1/network-apps/{network}", "delete"): True,
 }
 
 # Operations anyone may call without credentials, with the reason.

@@ -245,9 +245,10 @@ if not (len(LINKEDIN_API_VERSION) == 6 and LINKEDIN_API_VERSION.isdigit()):
 # granted them to the organization's app.
 LINKEDIN_SCOPES = env_str("OUENDAN_LINKEDIN_SCOPES", "openid profile w_member_social")
 BLUESKY_SERVICE_URL = env_str("OUENDAN_BLUESKY_SERVICE_URL", "https://bsky.social").rstrip("/")
-# Servers people type in (Mastodon, a Bluesky PDS) must be public; tests switch this on (with
-# pytest-django's ``settings`` fixture) to reach their local fake networks.
-INTEGRATIONS_ALLOW_LOOPBACK = False
+# Servers people type in (Mastodon, a Bluesky PDS) must be public. Tests switch this on to reach
+# their local fake networks (pytest-django's ``settings`` fixture, or the variable for the real
+# worker processes of the chaos test); outside demo and test mode it stays off whatever is set.
+INTEGRATIONS_ALLOW_LOOPBACK = RELAXED and env_bool("OUENDAN_INTEGRATIONS_ALLOW_LOOPBACK", False)
 
 # --- E-mail ---------------------------------------------------------------------------------------
 EMAIL_URL = env_str("EMAIL_URL", "console://")

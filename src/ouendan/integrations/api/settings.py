@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from ouendan.accounts.api_auth import request_actor
@@ -144,7 +144,7 @@ def network_app_set_api(
     description="People can no longer connect that network; existing connections keep working "
     "until they lapse.",
 )
-def network_app_remove_api(request: HttpRequest, network: AppNetwork) -> tuple[int, None]:
+def network_app_remove_api(request: HttpRequest, network: AppNetwork) -> Status[None]:
     if not network_app_remove(actor=request_actor(request), network=network):
         raise NotFound(_("No app is set for that network."))
-    return 204, None
+    return Status(204, None)

@@ -60,7 +60,7 @@ def connect_error(exc: ConnectorError, network: str) -> DomainError:
     message = messages.get(exc.code) or _(
         "%(network)s did not accept the connection: %(reason)s"
     ) % {"network": network_label(network), "reason": exc.message}
-    return DomainError(message, code="connect_failed", fields={}, extra={"reason": exc.code})
+    return DomainError(message, code="connect_failed")
 
 
 def network_label(network: str) -> str:
