@@ -82,6 +82,7 @@ class PageWatch:
     def __init__(self) -> None:
         self.errors: list[str] = []
         self.offsite: list[str] = []
+        self.allowed: set[str] = set()  # other local sites a test lets the page reach
 
 
 def _new_context(
@@ -101,13 +102,15 @@ def _new_context(
 
     def only_this_site(route: Route) -> None:
         # No CDN and no third party: anything leaving the live server is refused and reported.
-        if urlsplit(route.request.url).netloc == site:
+        netloc = urlsplit(route.request.url).netloc
+        if netloc == site or netloc in watch.allowed:
             route.continue_()
         else:
             watch.offsite.append(route.request.url)
             route.abort()
 
     context.route(re.compile(r"^https?://"), only_this_site)
+    context.ouendan_watch = watch  # type: ignore[attr-defined]  # for allow_site()
     context.on("weberror", lambda error: watch.errors.append(str(error.error)))
     # A style or script the Content-Security-Policy refuses is a broken page, not a detail.
     context.on(
@@ -119,6 +122,13 @@ def _new_context(
         ),
     )
     return context, watch
+
+
+def allow_site(page: Page, url: str) -> None:
+    """Let the page reach another local site (a fake network on 127.0.0.1), nothing else."""
+    netloc = urlsplit(url).netloc
+    assert netloc.startswith("127.0.0.1:"), "only local test servers may be allowed"
+    page.context.ouendan_watch.allowed.add(netloc)  # type: ignore[attr-defined]
 
 
 def _page(context: BrowserContext, watch: PageWatch) -> Iterator[Page]:

@@ -3,6 +3,7 @@ path a person takes: app password, or the OAuth round trip through the fake's co
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from ouendan.accounts.models import Membership
@@ -19,8 +20,7 @@ from ouendan.integrations.services.settings import (
     posting_settings_update,
 )
 from tests.factories import actor as actor_of
-from tests.integrations.fakes import FakeBluesky, FakeLinkedIn, FakeMastodon, FakeNetwork, FakeX
-from tests.integrations.fakes import approve
+from tests.integrations.fakes import FakeBluesky, FakeLinkedIn, FakeNetwork, FakeX, approve
 
 ALL = ["bluesky", "mastodon", "linkedin", "x"]
 
@@ -51,28 +51,53 @@ def allow_networks(admin: Membership, networks: list[str] | None = None, **rules
     )
 
 
-def connect(person: Actor, admin: Membership, fake: FakeNetwork) -> ConnectedAccount:
-    """Connect ``person``'s account on ``fake`` (LinkedIn and X through the organization's app,
-    which ``admin`` sets first)."""
+@dataclass(frozen=True)
+class Endpoint:
+    """What connecting needs to know of a fake network (it may run in another process)."""
+
+    network: str
+    url: str
+    port: int
+    handle: str = ""
+    password: str = ""
+    client_id: str = ""
+    client_secret: str = ""
+
+
+def endpoint_of(fake: FakeNetwork) -> Endpoint:
     if isinstance(fake, FakeBluesky):
         account = fake.account
-        return account_connect_bluesky(
-            actor=person,
-            handle=account.handle,
-            app_password=account.password,
-            service=fake.url,
-        )
+        return Endpoint("bluesky", fake.url, fake.port, account.handle, account.password)
     if isinstance(fake, FakeLinkedIn | FakeX):
+        network = "linkedin" if isinstance(fake, FakeLinkedIn) else "x"
+        return Endpoint(
+            network, fake.url, fake.port, client_id=fake.client_id, client_secret=fake.client_secret
+        )
+    return Endpoint("mastodon", fake.url, fake.port)
+
+
+def connect(person: Actor, admin: Membership | None, fake: FakeNetwork) -> ConnectedAccount:
+    """Connect ``person``'s account on ``fake`` (LinkedIn and X through the organization's app,
+    which ``admin`` sets first)."""
+    return connect_to(person, admin, endpoint_of(fake))
+
+
+def connect_to(person: Actor, admin: Membership | None, to: Endpoint) -> ConnectedAccount:
+    if to.network == "bluesky":
+        return account_connect_bluesky(
+            actor=person, handle=to.handle, app_password=to.password, service=to.url
+        )
+    if to.network in ("linkedin", "x"):
+        assert admin is not None, "LinkedIn and X need the organization's app: pass the admin"
         network_app_set(
             actor=actor_of(admin),
-            network="linkedin" if isinstance(fake, FakeLinkedIn) else "x",
-            client_id=fake.client_id,
-            client_secret=fake.client_secret,
+            network=to.network,
+            client_id=to.client_id,
+            client_secret=to.client_secret,
         )
-    network = {FakeMastodon: "mastodon", FakeLinkedIn: "linkedin", FakeX: "x"}[type(fake)]
-    instance = f"127.0.0.1:{fake.port}" if isinstance(fake, FakeMastodon) else ""
-    url = account_authorize_start(actor=person, network=network, instance=instance)
+    instance = f"127.0.0.1:{to.port}" if to.network == "mastodon" else ""
+    url = account_authorize_start(actor=person, network=to.network, instance=instance)
     back = approve(url)
     return account_authorize_finish(
-        actor=person, network=network, state=back["state"], code=back["code"]
+        actor=person, network=to.network, state=back["state"], code=back["code"]
     )

@@ -242,9 +242,7 @@ def test_reactions_are_read_back_and_hand_entry_yields_to_them(
         assert metrics.source == "synced"
         # …then the network's numbers win, and are read again only after six hours.
         with pytest.raises(DomainError) as synced:
-            share_metrics_enter(
-                actor=sharer, share_id=post.share_id, reactions=Reactions(likes=99)
-            )
+            share_metrics_enter(actor=sharer, share_id=post.share_id, reactions=Reactions(likes=99))
         assert synced.value.code == "metrics_synced"
         assert metrics_sync(now=now + timedelta(hours=1)) == 0
         fake.rate_limit_next("GET", "/xrpc/app.bsky.feed.getPosts", seconds=1200)

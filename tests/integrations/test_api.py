@@ -81,7 +81,12 @@ def test_schedule_see_move_cancel(api: Api, bluesky: Any, sharer: Actor, item: C
     at = (timezone.now() + timedelta(days=1)).replace(microsecond=0)
     created = api.post(
         "/scheduled-posts",
-        {"content_id": item.pk, "network": "bluesky", "text": "私も登壇します", "at": at.isoformat()},
+        {
+            "content_id": item.pk,
+            "network": "bluesky",
+            "text": "私も登壇します",
+            "at": at.isoformat(),
+        },
     )
     assert created.status_code == 201, created.content
     body = created.json()

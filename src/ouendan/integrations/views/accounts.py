@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 from ouendan.accounts.permissions import Action
 from ouendan.accounts.views.people import page_actor
 from ouendan.core.errors import DomainError, NotFound
-from ouendan.core.middleware import HANDOVER_SECURITY_POLICY
+from ouendan.core.middleware import HANDOVER_SECURITY_POLICY, content_security_policy
 from ouendan.integrations.selectors import (
     DIRECT_NETWORKS,
     accounts_mine,
@@ -29,10 +30,14 @@ from ouendan.integrations.services.accounts import (
     account_disconnect,
     network_label,
 )
-from ouendan.networks import Network
 
-# Networks no app may post to for a person, and what to do instead.
-NOT_CONNECTABLE = (Network.FACEBOOK, Network.INSTAGRAM, Network.THREADS, Network.LINE)
+
+def _handover_policy() -> str:
+    """The connect forms hand the browser to the network (https). In demo and test mode with
+    loopback allowed, the local fake networks (plain http on 127.0.0.1) too."""
+    if settings.INTEGRATIONS_ALLOW_LOOPBACK:
+        return content_security_policy(form_action="'self' https: http://127.0.0.1:*")
+    return HANDOVER_SECURITY_POLICY
 
 
 def _networks(actor: Any) -> list[dict[str, Any]]:
@@ -59,7 +64,7 @@ def accounts_page(request: HttpRequest) -> HttpResponse:
         "integrations/accounts.html",
         {"networks": _networks(actor), "bluesky_handle": "", "mastodon_instance": ""},
     )
-    response["Content-Security-Policy"] = HANDOVER_SECURITY_POLICY  # forms go to the network
+    response["Content-Security-Policy"] = _handover_policy()  # forms go to the network
     return response
 
 
@@ -77,7 +82,7 @@ def _back(request: HttpRequest, error: DomainError | None = None, **context: Any
         },
         status=400 if error else 200,
     )
-    response["Content-Security-Policy"] = HANDOVER_SECURITY_POLICY
+    response["Content-Security-Policy"] = _handover_policy()
     return response
 
 
@@ -109,7 +114,7 @@ def authorize_view(request: HttpRequest, network: str) -> HttpResponse:
     except DomainError as error:
         return _back(request, error, mastodon_instance=instance[:300], error_network=network)
     response = redirect(url)
-    response["Content-Security-Policy"] = HANDOVER_SECURITY_POLICY
+    response["Content-Security-Policy"] = _handover_policy()
     return response
 
 

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST, require_safe
 
 from ouendan.accounts.permissions import Action, Actor
@@ -143,10 +144,10 @@ def posts_page(request: HttpRequest) -> HttpResponse:
         {
             "tab": tab,
             "tabs": [
-                ("upcoming", _("Upcoming")),
-                ("published", _("Published")),
-                ("failed", _("Failed")),
-                ("cancelled", _("Cancelled")),
+                ("upcoming", pgettext("scheduled posts", "Upcoming")),
+                ("published", pgettext("scheduled posts", "Published")),
+                ("failed", pgettext("scheduled posts", "Failed")),
+                ("cancelled", pgettext("scheduled posts", "Cancelled")),
             ],
             "page": page,
             "rows": rows,
