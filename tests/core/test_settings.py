@@ -26,6 +26,7 @@ def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
         "OUENDAN_BASE_URL": "https://ouendan.example.com",
         "DEBUG": "0",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "OUENDAN_ENCRYPTION_KEYS": "bYO0w5Aw9F2pq4V3GmEwUvGZtZuTpcLVvNtD5lJgq4c=",
     }
     env.update(extra)
     return {k: v for k, v in env.items() if v is not None}
@@ -35,6 +36,14 @@ def test_check_deploy_reports_no_issue_in_production_mode(tmp_path):
     result = manage(production_env(tmp_path), "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_warns_without_encryption_keys(tmp_path):
+    env = production_env(tmp_path)
+    del env["OUENDAN_ENCRYPTION_KEYS"]
+    result = manage(env, "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode != 0
+    assert "ouendan.W001" in result.stderr + result.stdout
 
 
 def test_the_secret_can_come_from_a_file(tmp_path):

@@ -172,7 +172,7 @@ def test_a_connection_cannot_be_finished_by_someone_else_or_twice(
 def test_linkedin_and_x_need_the_organizations_app(sharer: Actor, settings: Any):
     with pytest.raises(DomainError) as missing:
         account_authorize_start(actor=sharer, network="linkedin")
-    assert missing.value.code == "network_disabled"
+    assert missing.value.code == "app_missing"
     with pytest.raises(DomainError) as facebook:
         account_authorize_start(actor=sharer, network="facebook")
     assert facebook.value.code == "not_connectable"
@@ -197,6 +197,20 @@ def test_disconnecting_revokes_forgets_and_cancels(
         # Connecting again makes a new live connection beside the old, disconnected one.
         again = connect(sharer, admin, fake)
         assert again.pk != account.pk and again.status == "active"
+
+
+def test_an_ended_connection_is_marked_and_its_owner_told(
+    sharer: Actor, admin: Membership, settings: Any
+):
+    with FakeLinkedIn() as linkedin:
+        point_settings_at(settings, linkedin)
+        account = connect(sharer, admin, linkedin)
+    assert account.expires_at is not None
+    accounts_renew(now=account.expires_at + timedelta(minutes=1))
+    account.refresh_from_db()
+    assert account.status == "needs_reconnect"
+    (notice,) = mail.outbox  # in the person's language (the organization's: Japanese)
+    assert "LinkedIn" in notice.subject and notice.to == [sharer.membership.user.email]  # type: ignore[union-attr]
 
 
 def test_renewal_refreshes_before_the_end_and_warns_where_it_cannot(

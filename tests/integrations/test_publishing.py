@@ -387,3 +387,116 @@ def test_a_post_needs_a_connection_and_a_network_switched_on(
         with pytest.raises(DomainError) as off:
             connect(sharer, admin, fake)
         assert off.value.code == "network_disabled"
+
+
+def test_what_the_crisis_pause_held_goes_out_within_hours_and_spread(
+    org: Any, sharer: Actor, item: ContentItem, admin: Membership, settings: Any
+):
+    with FakeBluesky() as fake:
+        point_settings_at(settings, fake)
+        allow_networks(admin, hours_start=time(8, 0), hours_end=time(21, 0), spread_minutes=15)
+        connect(sharer, admin, fake)
+        colleague = make_person(org)
+        policy_acknowledge(actor=actor(colleague))
+        fake.add_account("kasumi.bsky.social", "qrst-uvwx-yz23-4567", "did:plc:kasumi")
+        from ouendan.integrations.services.accounts import account_connect_bluesky
+
+        account_connect_bluesky(
+            actor=actor(colleague), handle="kasumi.bsky.social",
+            app_password="qrst-uvwx-yz23-4567", service=fake.url,
+        )  # fmt: skip
+        noon = datetime(2026, 12, 8, 12, 0, tzinfo=TOKYO)
+        first = post_schedule(
+            actor=sharer, content_id=item.pk, network="bluesky", at=noon,
+            now=noon - timedelta(hours=2),
+        ).post  # fmt: skip
+        second = post_schedule(
+            actor=actor(colleague), content_id=item.pk, network="bluesky", at=noon,
+            now=noon - timedelta(hours=2),
+        ).post  # fmt: skip
+        crisis_pause_start(actor=actor(admin), reason="確認中")
+        posts_due(now=noon + timedelta(minutes=20))
+        crisis_pause_end(actor=actor(admin), confirm=True)
+        # Resumed at 23:00: not at night, and not both at the same minute.
+        posts_due(now=datetime(2026, 12, 8, 23, 0, tzinfo=TOKYO))
+        first.refresh_from_db()
+        second.refresh_from_db()
+        assert first.state == second.state == State.SCHEDULED
+        times = sorted([first.scheduled_for, second.scheduled_for])
+        assert times[0] == datetime(2026, 12, 9, 8, 0, tzinfo=TOKYO)
+        assert times[1] - times[0] >= timedelta(minutes=15)
+
+
+def test_a_network_switched_off_stops_its_waiting_posts(
+    sharer: Actor, item: ContentItem, admin: Membership, settings: Any
+):
+    with FakeX() as fake:
+        point_settings_at(settings, fake)
+        allow_networks(admin)
+        connect(sharer, admin, fake)
+        post = post_schedule(actor=sharer, content_id=item.pk, network="x").post
+        allow_networks(admin, ["bluesky"])  # X bills per post: the program switches it off
+        assert post_publish(post_id=post.pk) == "failed"
+        post.refresh_from_db()
+        assert post.error_code == "network_disabled" and not fake.posts
+
+
+def test_cancelling_a_post_that_may_be_out_keeps_its_link(
+    sharer: Actor, item: ContentItem, admin: Membership, settings: Any
+):
+    with FakeBluesky() as fake:
+        point_settings_at(settings, fake)
+        allow_networks(admin)
+        connect(sharer, admin, fake)
+        post = post_schedule(actor=sharer, content_id=item.pk, network="bluesky").post
+        ScheduledPost.objects.filter(pk=post.pk).update(
+            state=State.FAILED, uncertain=True, error_code="cannot_tell"
+        )
+        post_cancel(actor=sharer, post_id=post.pk)
+        post.refresh_from_db()
+        assert post.state == State.CANCELLED
+        assert Share.objects.filter(pk=post.share_id).exists()
+
+
+def test_removing_the_organizations_app_closes_its_connections(
+    sharer: Actor, item: ContentItem, admin: Membership, settings: Any
+):
+    from ouendan.integrations.services.settings import network_app_remove
+
+    with FakeX() as fake:
+        point_settings_at(settings, fake)
+        allow_networks(admin)
+        account = connect(sharer, admin, fake)
+        waiting = post_schedule(
+            actor=sharer, content_id=item.pk, network="x",
+            at=timezone.now() + timedelta(hours=3),
+        ).post  # fmt: skip
+        assert network_app_remove(actor=actor(admin), network="x") == 1
+        account.refresh_from_db()
+        waiting.refresh_from_db()
+        assert account.status == "disconnected" and waiting.state == State.CANCELLED
+        assert fake.seen("POST", "/2/oauth2/revoke")  # revoked while the app still existed
+        with pytest.raises(DomainError) as gone:
+            from ouendan.integrations.services.accounts import account_authorize_start
+
+            account_authorize_start(actor=sharer, network="x")
+        assert gone.value.code == "app_missing"
+
+
+def test_an_organization_token_has_no_accounts(org: Any, item: ContentItem, admin: Membership):
+    from django.core.exceptions import PermissionDenied
+
+    from ouendan.accounts.permissions import system_actor
+    from ouendan.integrations.services.accounts import (
+        account_authorize_start,
+        account_connect_bluesky,
+    )
+
+    allow_networks(admin)
+    robot = system_actor(org, "org token")
+    with pytest.raises(PermissionDenied):
+        account_connect_bluesky(actor=robot, handle="a", app_password="b")
+    with pytest.raises(PermissionDenied):
+        account_authorize_start(actor=robot, network="mastodon", instance="mastodon.social")
+    with pytest.raises(PermissionDenied):
+        post_schedule(actor=robot, content_id=item.pk, network="bluesky")

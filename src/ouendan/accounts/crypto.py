@@ -13,6 +13,7 @@ from functools import cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
+from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
@@ -33,6 +34,22 @@ def _fernet() -> MultiFernet:
             "OUENDAN_ENCRYPTION_KEYS must be comma-separated Fernet keys "
             "(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key())')."
         ) from exc
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def encryption_keys_check(**kwargs: object) -> list[checks.CheckMessage]:
+    """``manage.py check --deploy``: secrets at rest should not hang on ``SECRET_KEY``."""
+    if settings.ENCRYPTION_KEYS or settings.RELAXED:
+        return []
+    return [
+        checks.Warning(
+            "OUENDAN_ENCRYPTION_KEYS is not set: tokens and secrets at rest are encrypted with a "
+            "key derived from SECRET_KEY, so changing SECRET_KEY makes them unreadable.",
+            hint="Generate a Fernet key, set OUENDAN_ENCRYPTION_KEYS, then run "
+            "`manage.py encryption_rotate` (docs/DEPLOY.md).",
+            id="ouendan.W001",
+        )
+    ]
 
 
 def encrypt(plaintext: str) -> str:

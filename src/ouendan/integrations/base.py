@@ -167,6 +167,15 @@ class Connector(abc.ABC):
         self.app = app
         self.http = ApiClient(config.api_url, guarded=config.guarded, describe=self.describe_error)
 
+    def required_app(self) -> AppCredentials:
+        """The OAuth client, or a permanent error when it is no longer configured (the
+        organization removed its app: tokens can be neither refreshed nor revoked)."""
+        if self.app is None:
+            raise ConnectorError(
+                f"no app is configured for {self.network}", permanent=True, code="app_missing"
+            )
+        return self.app
+
     # --- Connecting ------------------------------------------------------------------------
 
     def authorize(self, *, redirect_uri: str, state: str, code_verifier: str) -> str:

@@ -38,6 +38,8 @@ class NetworkApp(models.Model):
     instance = models.CharField(max_length=253, blank=True)  # Mastodon: the server's host
     client_id = models.CharField(max_length=255)
     client_secret = EncryptedTextField(blank=True)
+    # Mastodon: the callback the app was registered with (a new OUENDAN_BASE_URL registers anew).
+    redirect_uri = models.URLField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -36,10 +36,13 @@ DIRECT_NETWORKS = tuple(CONNECTORS)
 ORGANIZATION_APPS = (Network.LINKEDIN, Network.X)
 
 
-def _person(actor: Actor) -> None:
+def require_person(actor: Actor) -> None:
     """Connections and posts are a person's own: an organization token has none."""
     if actor.membership is None:
         raise PermissionDenied(_("Only a person can have connected accounts."))
+
+
+_person = require_person
 
 
 # --- Settings ---------------------------------------------------------------------------------

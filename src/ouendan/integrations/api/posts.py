@@ -188,18 +188,23 @@ def post_get_api(request: HttpRequest, post_id: int) -> dict[str, Any]:
     return post_out(post_get(actor=request_actor(request), post_id=post_id))
 
 
+class RescheduledOut(PostOut):
+    notes: list[str] = Field(description="Why the time differs from the one asked for.")
+
+
 @router.patch(
     "/scheduled-posts/{int:post_id}",
-    response={200: PostOut, **error_responses(400, 401, 403, 404, 409, 422)},
+    response={200: RescheduledOut, **error_responses(400, 401, 403, 404, 409, 422)},
     summary="Move a post to another time",
-    description="Scheduled, held or failed posts (`409 not_changeable` otherwise).",
+    description="Scheduled, held or failed posts (`409 not_changeable` otherwise); the time is "
+    "planned like a new post's (`notes` say why it moved).",
 )
 def post_reschedule_api(
     request: HttpRequest, post_id: int, payload: RescheduleIn
 ) -> dict[str, Any]:
     actor = request_actor(request)
-    post_reschedule(actor=actor, post_id=post_id, at=payload.at)
-    return post_out(post_get(actor=actor, post_id=post_id))
+    plan = post_reschedule(actor=actor, post_id=post_id, at=payload.at)
+    return {**post_out(post_get(actor=actor, post_id=post_id)), "notes": plan.notes}
 
 
 @router.post(

@@ -141,10 +141,11 @@ def network_app_set_api(
     "/network-apps/{network}",
     response={204: None, **error_responses(401, 403, 404)},
     summary="Remove your organization's app at LinkedIn or X",
-    description="People can no longer connect that network; existing connections keep working "
-    "until they lapse.",
+    description="Without the app, tokens can be neither refreshed nor revoked: everyone's "
+    "connection to that network is closed now (revoked at the network, waiting posts "
+    "cancelled) and people can no longer connect it.",
 )
 def network_app_remove_api(request: HttpRequest, network: AppNetwork) -> Status[None]:
-    if not network_app_remove(actor=request_actor(request), network=network):
+    if network_app_remove(actor=request_actor(request), network=network) is None:
         raise NotFound(_("No app is set for that network."))
     return Status(204, None)

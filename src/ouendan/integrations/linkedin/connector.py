@@ -110,18 +110,18 @@ class LinkedInConnector(Connector):
         return f"{self.config.auth_url.rstrip('/')}{path}"
 
     def _app_form(self) -> dict[str, str]:
-        assert self.app is not None, "LinkedIn needs the organization's app"
-        return {"client_id": self.app.client_id, "client_secret": self.app.client_secret}
+        app = self.required_app()
+        return {"client_id": app.client_id, "client_secret": app.client_secret}
 
     # --- Connecting ------------------------------------------------------------------------
 
     def authorize(self, *, redirect_uri: str, state: str, code_verifier: str) -> str:
-        assert self.app is not None
+        app = self.required_app()
         scopes = self.config.extra.get("scopes", SCOPES)
         query = urlencode(
             {
                 "response_type": "code",
-                "client_id": self.app.client_id,
+                "client_id": app.client_id,
                 "redirect_uri": redirect_uri,
                 "state": state,
                 "scope": scopes,

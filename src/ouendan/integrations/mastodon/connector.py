@@ -72,8 +72,7 @@ class MastodonConnector(Connector):
         return _describe(status, body)
 
     def _app(self) -> AppCredentials:
-        assert self.app is not None, "Mastodon needs the app registered on the server"
-        return self.app
+        return self.required_app()
 
     def authorize(self, *, redirect_uri: str, state: str, code_verifier: str) -> str:
         query = urlencode(

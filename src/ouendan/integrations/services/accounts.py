@@ -34,6 +34,8 @@ from ouendan.integrations.selectors import (
     connector_for,
     network_available,
     organization_app,
+    posting_settings_of,
+    require_person,
 )
 from ouendan.networks import Network
 from ouendan.sharing.intents import mastodon_instance_clean
@@ -92,6 +94,7 @@ def mastodon_base_url(value: str) -> str:
 
 
 def _require_available(actor: Actor, network: str) -> None:
+    require_person(actor)
     if network not in (Network.BLUESKY, Network.MASTODON, Network.LINKEDIN, Network.X):
         raise DomainError(
             _("%(network)s cannot be posted to by an app: keep sharing with the share button.")
@@ -99,12 +102,19 @@ def _require_available(actor: Actor, network: str) -> None:
             code="not_connectable",
             fields={"network": [_("Not available for direct posting.")]},
         )
-    if not network_available(actor.organization, network):
+    if network not in posting_settings_of(actor.organization).networks:
         raise DomainError(
             _("Direct posting to %(network)s is not switched on in your organization.")
             % {"network": network_label(network)},
             code="network_disabled",
             fields={"network": [_("Not switched on.")]},
+        )
+    if not network_available(actor.organization, network):
+        raise DomainError(
+            _("Your organization's administrator has not set up its app for %(network)s yet.")
+            % {"network": network_label(network)},
+            code="app_missing",
+            fields={"network": [_("No app yet.")]},
         )
 
 
@@ -150,7 +160,7 @@ def _account_save(
                     membership=actor.membership, network=network, **values
                 )
         except IntegrityError as exc:  # connected twice at the same moment
-            raise DomainError(_("This account was just connected."), code="conflict") from exc
+            raise Conflict(_("This account was just connected."), code="conflict") from exc
         audit_record(
             actor=actor,
             action="connection.connected",
@@ -212,25 +222,28 @@ def callback_url(network: str) -> str:
 
 
 def _mastodon_app(actor: Actor, base_url: str) -> NetworkApp:
-    """Ouendan's app on that Mastodon server, registered the first time it is needed."""
+    """Ouendan's app on that Mastodon server, registered the first time it is needed (and
+    again when the site's address, hence the callback, has changed since)."""
+    redirect_uri = callback_url(Network.MASTODON)
     app = organization_app(actor.organization.pk, Network.MASTODON, base_url)
-    if app is not None:
+    if app is not None and app.redirect_uri == redirect_uri:
         return app
     try:
         credentials = app_register(
             connector_config(Network.MASTODON, base_url),
-            redirect_uri=callback_url(Network.MASTODON),
+            redirect_uri=redirect_uri,
             website=settings.BASE_URL,
         )
     except ConnectorError as exc:
         raise connect_error(exc, Network.MASTODON) from exc
-    app, _created = NetworkApp.objects.get_or_create(
+    app, _created = NetworkApp.objects.update_or_create(
         organization=actor.organization,
         network=Network.MASTODON,
         instance=base_url,
         defaults={
             "client_id": credentials.client_id,
             "client_secret": encrypt(credentials.client_secret),
+            "redirect_uri": redirect_uri,
         },
     )
     return app
@@ -270,6 +283,7 @@ def account_authorize_finish(
     """The person came back from the network. The attempt is used once, by the same person
     who started it (a connection cannot be planted in someone else's session)."""
     require(actor, Action.CONNECTIONS_MANAGE)
+    require_person(actor)
     with transaction.atomic():
         attempt = (
             OAuthAttempt.objects.select_for_update()
@@ -314,10 +328,14 @@ def account_authorize_finish(
 def account_disconnect(*, actor: Actor, account_id: int) -> ConnectedAccount:
     """Stop Ouendan posting for this account: tokens revoked at the network where it can be
     done, forgotten here, and what was still to be posted cancelled."""
+    require(actor, Action.CONNECTIONS_MANAGE)
+    return account_close(actor=actor, account=account_get(actor=actor, account_id=account_id))
+
+
+def account_close(*, actor: Actor, account: ConnectedAccount) -> ConnectedAccount:
+    """Disconnect an account (its owner, or an admin removing the organization's app)."""
     from ouendan.integrations.services.publishing import post_cancel_for_account
 
-    require(actor, Action.CONNECTIONS_MANAGE)
-    account = account_get(actor=actor, account_id=account_id)
     revoked = True
     try:
         connector_for(account.organization_id, account.network, account.instance).revoke(
@@ -403,6 +421,8 @@ def accounts_renew(*, now: datetime) -> int:
             renewed += 1
         except ConnectorError as exc:
             logger.info("renewing %s %s failed: %s", account.network, account.pk, exc)
+    for account in live.filter(refresh_token="", expires_at__lt=now):
+        _needs_reconnect(account, "the network's access has ended")
     for account in live.filter(
         refresh_token="", expires_at__lt=now + WARN_AHEAD, lapse_warned_at__isnull=True
     ):

@@ -58,6 +58,7 @@ from ouendan.integrations.selectors import (
     connector_for,
     post_get,
     posting_settings_of,
+    require_person,
 )
 from ouendan.integrations.services.accounts import (
     account_fresh_grant,
@@ -66,6 +67,7 @@ from ouendan.integrations.services.accounts import (
     network_label,
 )
 from ouendan.networks import Network, text_measure
+from ouendan.sharing.selectors import feed_item_check
 from ouendan.sharing.services.shares import share_create, share_discard, share_mark_posted
 from ouendan.tracking.links import tracked_url
 from ouendan.tracking.selectors import busiest_hours
@@ -202,6 +204,9 @@ MIN_CLICKS_FOR_HOURS = 30
 def posting_time_suggest(*, actor: Actor, content_id: int, network: str, now: datetime) -> Plan:
     """A good time to post: the hour this organization's links on ``network`` were clicked
     most in the last 30 days (within the sharing hours), else lunchtime; then spread."""
+    require(actor, Action.POSTS_SCHEDULE)
+    require_person(actor)
+    feed_item_check(actor=actor, content_id=content_id)
     rules = posting_settings_of(actor.organization)
     zone = ZoneInfo(actor.organization.time_zone)
     hours = busiest_hours(
@@ -260,6 +265,8 @@ def post_schedule(
     """Let Ouendan post an item of the actor's feed through their connected account, now
     (``at`` is ``None``) or at a time. The text goes through every check a share does."""
     require(actor, Action.POSTS_SCHEDULE)
+    require_person(actor)
+    feed_item_check(actor=actor, content_id=content_id)
     now = now or timezone.now()
     account = account_require(actor=actor, network=network)
     if network not in posting_settings_of(actor.organization).networks:
@@ -399,7 +406,9 @@ def _cancel(actor: Actor, post: ScheduledPost) -> bool:
     ).update(state=State.CANCELLED, updated_at=timezone.now())
     if changed:
         audit_record(actor=actor, action="post.cancelled", target=post, data={})
-        if post.share_id is not None:
+        # A post that may have reached the network keeps its share: if it is out there, its
+        # link must go on working. One that certainly never went out leaves nothing behind.
+        if post.share_id is not None and not post.uncertain:
             share_discard(actor=actor, share_id=post.share_id)
     return bool(changed)
 
@@ -491,6 +500,8 @@ def post_publish(*, post_id: int, now: datetime | None = None) -> str:
     account = post.account
     if account.status != ConnectedAccount.Status.ACTIVE:
         return _fail(post, now, "account_needs_reconnect", account.last_error)
+    if post.network not in posting_settings_of(post.organization).networks:
+        return _fail(post, now, "network_disabled", "")
     connector = connector_for(account.organization_id, account.network, account.instance)
     try:
         try:
@@ -585,14 +596,33 @@ def posts_due(*, now: datetime) -> list[int]:
         ScheduledPost.objects.filter(
             state=State.SCHEDULED, next_attempt_at__lte=now, organization_id__in=paused
         ).update(state=State.HELD, updated_at=now)
-    ScheduledPost.objects.filter(state=State.HELD).exclude(organization_id__in=paused).update(
-        state=State.SCHEDULED, next_attempt_at=now, updated_at=now
-    )
+    for post in (
+        ScheduledPost.objects.filter(state=State.HELD)
+        .exclude(organization_id__in=paused)
+        .select_related("organization")
+        .order_by("scheduled_for", "pk")
+    ):
+        _release(post, now)
     return list(
         ScheduledPost.objects.filter(state=State.SCHEDULED, next_attempt_at__lte=now)
         .exclude(organization_id__in=paused)
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:500]
+    )
+
+
+def _release(post: ScheduledPost, now: datetime) -> None:
+    """A post held by the pause goes out again inside the sharing hours, spread from the
+    colleagues' posts released with it (not all at the minute the pause ends)."""
+    rules = posting_settings_of(post.organization)
+    zone = ZoneInfo(post.organization.time_zone)
+    at = _within_hours(max(now, post.scheduled_for), rules, zone)
+    at = _spread(
+        at, rules=rules, zone=zone, content_id=post.content_id, network=post.network,
+        exclude=post.pk,
+    )  # fmt: skip
+    ScheduledPost.objects.filter(pk=post.pk, state=State.HELD).update(
+        state=State.SCHEDULED, scheduled_for=at, next_attempt_at=at, updated_at=now
     )
 
 

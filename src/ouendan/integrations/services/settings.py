@@ -12,8 +12,9 @@ from ouendan.accounts.audit import audit_record
 from ouendan.accounts.crypto import encrypt
 from ouendan.accounts.permissions import Action, Actor, require
 from ouendan.core.errors import DomainError
-from ouendan.integrations.models import NetworkApp, PostingSettings
+from ouendan.integrations.models import ConnectedAccount, NetworkApp, PostingSettings
 from ouendan.integrations.selectors import DIRECT_NETWORKS, ORGANIZATION_APPS, posting_settings_of
+from ouendan.integrations.services.accounts import account_close
 
 CAP_MAX = 50
 SPREAD_MAX = 24 * 60
@@ -109,16 +110,27 @@ def network_app_set(
     return app
 
 
-def network_app_remove(*, actor: Actor, network: str) -> bool:
+def network_app_remove(*, actor: Actor, network: str) -> int | None:
+    """Remove the organization's app at LinkedIn or X. Without it tokens can be neither
+    refreshed nor revoked, so everyone's connection to that network is closed now (tokens
+    revoked while the app still exists, waiting posts cancelled). Returns how many
+    connections were closed (``None``: there was no app)."""
     require(actor, Action.NETWORK_APPS_MANAGE)
+    app = NetworkApp.objects.filter(
+        organization=actor.organization, network=network, instance=""
+    ).first()
+    if app is None:
+        return None
+    live = ConnectedAccount.objects.filter(
+        organization=actor.organization, network=network
+    ).exclude(status=ConnectedAccount.Status.DISCONNECTED)
+    closed = [account_close(actor=actor, account=account) for account in live]
     with transaction.atomic():
-        app = NetworkApp.objects.filter(
-            organization=actor.organization, network=network, instance=""
-        ).first()
-        if app is None:
-            return False
         audit_record(
-            actor=actor, action="network_app.removed", target=app, data={"network": network}
+            actor=actor,
+            action="network_app.removed",
+            target=app,
+            data={"network": network, "connections_closed": len(closed)},
         )
         app.delete()
-    return True
+    return len(closed)

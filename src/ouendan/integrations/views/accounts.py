@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -24,6 +25,7 @@ from ouendan.integrations.selectors import (
     posting_settings_of,
 )
 from ouendan.integrations.services.accounts import (
+    WARN_AHEAD,
     account_authorize_finish,
     account_authorize_start,
     account_connect_bluesky,
@@ -43,16 +45,23 @@ def _handover_policy() -> str:
 def _networks(actor: Any) -> list[dict[str, Any]]:
     accounts = {a.network: a for a in accounts_mine(actor=actor)}
     enabled = posting_settings_of(actor.organization).networks
-    return [
-        {
-            "network": network.value,
-            "label": network_label(network),
-            "account": accounts.get(network.value),
-            "available": network_available(actor.organization, network),
-            "switched_on": network.value in enabled,
-        }
-        for network in DIRECT_NETWORKS
-    ]
+    soon = timezone.now() + WARN_AHEAD
+    rows = []
+    for network in DIRECT_NETWORKS:
+        account = accounts.get(network.value)
+        lapses = account.lapses_at if account is not None else None
+        rows.append(
+            {
+                "network": network.value,
+                "label": network_label(network),
+                "account": account,
+                "available": network_available(actor.organization, network),
+                "switched_on": network.value in enabled,
+                # Access ends within a week and cannot be renewed by itself: connect again.
+                "renew": lapses is not None and lapses < soon,
+            }
+        )
+    return rows
 
 
 @login_required

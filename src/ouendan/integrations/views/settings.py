@@ -125,8 +125,11 @@ def app_set_view(request: HttpRequest, network: str) -> HttpResponse:
 @require_POST
 def app_remove_view(request: HttpRequest, network: str) -> HttpResponse:
     actor = page_actor(request, Action.NETWORK_APPS_MANAGE)
-    if network_app_remove(actor=actor, network=network):
+    closed = network_app_remove(actor=actor, network=network)
+    if closed is not None:
         messages.success(
-            request, _("The %(network)s app is removed.") % {"network": network_label(network)}
+            request,
+            _("The %(network)s app is removed; %(count)d connection(s) to it were closed.")
+            % {"network": network_label(network), "count": closed},
         )
     return redirect("integrations:settings")

@@ -65,21 +65,19 @@ class XConnector(Connector):
         return f"HTTP {status}"
 
     def _basic(self) -> tuple[str, str] | None:
-        assert self.app is not None, "X needs the organization's app"
-        return (self.app.client_id, self.app.client_secret) if self.app.client_secret else None
+        app = self.required_app()
+        return (app.client_id, app.client_secret) if app.client_secret else None
 
     def _token_form(self, **fields: str) -> dict[str, str]:
-        assert self.app is not None
-        return {**fields, "client_id": self.app.client_id}
+        return {**fields, "client_id": self.required_app().client_id}
 
     # --- Connecting ------------------------------------------------------------------------
 
     def authorize(self, *, redirect_uri: str, state: str, code_verifier: str) -> str:
-        assert self.app is not None
         query = urlencode(
             {
                 "response_type": "code",
-                "client_id": self.app.client_id,
+                "client_id": self.required_app().client_id,
                 "redirect_uri": redirect_uri,
                 "scope": SCOPES,
                 "state": state,

@@ -36,7 +36,12 @@ class Command(BaseCommand):
             total += count
             label = f"{model._meta.label}: {', '.join(fields)}"
             self.stdout.write(f"{label}: {count} value(s){' (dry run)' if dry_run else ''}")
-        self.stdout.write(self.style.SUCCESS(f"{total} value(s) re-encrypted with the newest key."))
+        if dry_run:
+            self.stdout.write(f"{total} value(s) would be re-encrypted (dry run: nothing changed).")
+        else:
+            self.stdout.write(
+                self.style.SUCCESS(f"{total} value(s) re-encrypted with the newest key.")
+            )
 
     def _rotate(self, model: Any, fields: list[str], *, dry_run: bool) -> int:
         count = 0
