@@ -2,8 +2,9 @@
 
 The redirect appends each click as one line to its process's journal file (``write(2)``, one
 system call) before it answers. Once ``write`` returns the line is the kernel's: killing the
-process, even with SIGKILL, cannot lose it. Every second a thread of the same process closes
-the journal (``fsync``: a machine crash loses at most that second) and starts a new one. The
+process, even with SIGKILL, cannot lose it. Every second a thread of the same process swaps in
+a fresh journal it made itself and closes the one with new clicks (``fsync``: a machine crash
+loses at most that second); the event loop never creates or renames a file. The
 worker's aggregation job (every minute) moves closed journals, and open ones whose process
 died, into the database, many rows per statement, then counts them; the web process itself
 never spends its time on the database. Moving a journal twice is harmless: rows are keyed by
@@ -21,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import functools
+import itertools
 import logging
 import os
 import threading
@@ -161,13 +163,18 @@ def journal_ingest(directory: Path | None = None) -> int:
 
 
 class ClickJournal:
-    """One process's journal: ``append`` from the event loop, the rest in a thread."""
+    """One process's journal: ``append`` from the event loop, the rest in a thread.
+
+    The event loop only ever writes: the thread makes the next journal file before it swaps it
+    in (creating and renaming files can wait on the file system's own journal, and an fsync of
+    the previous file may be under way), then syncs, renames and closes the old one."""
 
     def __init__(self, directory: Path | None = None) -> None:
         self._directory = directory
         self._fd: int | None = None
         self._path: Path | None = None
-        self._sequence = 0
+        self._written = False  # clicks in the current file since it was opened
+        self._sequence = itertools.count(1)
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
@@ -181,32 +188,47 @@ class ClickJournal:
         disk refuses: the visitor must not be answered as if it had been counted)."""
         line = encode_row(row)
         with self._lock:
-            if self._fd is None:
-                self._open()
-            assert self._fd is not None
+            if self._fd is None:  # the process's first click; later ones find a file ready
+                self._fd, self._path = self._create()
             os.write(self._fd, line)
+            self._written = True
         if self._thread is None:
             self._start()
 
-    def _open(self) -> None:
+    def _create(self) -> tuple[int, Path]:
         """A new journal, locked before it gets the name movers look at."""
         self.directory.mkdir(parents=True, exist_ok=True)
-        self._sequence += 1
-        stem = f"{os.getpid()}-{time.time_ns()}-{self._sequence}"
+        stem = f"{os.getpid()}-{time.time_ns()}-{next(self._sequence)}"
         new = self.directory / f"{stem}{NEW}"
         fd = os.open(new, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_EXCL, 0o600)
         fcntl.flock(fd, fcntl.LOCK_EX)
-        self._path = new.rename(self.directory / f"{stem}.open")
-        self._fd = fd
+        return fd, new.rename(self.directory / f"{stem}.open")
+
+    @staticmethod
+    def _finish(fd: int | None, path: Path | None) -> None:
+        if fd is not None and path is not None:
+            os.fsync(fd)
+            path.rename(path.with_suffix(".jsonl"))
+            os.close(fd)  # the lock goes with it, after the rename
 
     def _close_current(self) -> None:
         with self._lock:
             fd, path = self._fd, self._path
             self._fd = self._path = None
-        if fd is not None and path is not None:
-            os.fsync(fd)
-            path.rename(path.with_suffix(".jsonl"))
-            os.close(fd)  # the lock goes with it, after the rename
+            self._written = False
+        self._finish(fd, path)
+
+    def _swap(self) -> None:
+        """A journal with new clicks is replaced by a fresh one, made here, off the loop."""
+        with self._lock:
+            if not self._written:
+                return
+        fresh = self._create()
+        with self._lock:
+            fd, path = self._fd, self._path
+            self._fd, self._path = fresh
+            self._written = False
+        self._finish(fd, path)
 
     def _start(self) -> None:
         with self._lock:
@@ -232,7 +254,7 @@ class ClickJournal:
     def _run(self) -> None:
         while not self._stopping.wait(ROTATE_SECONDS):
             try:
-                self.rotate()
+                self._swap()
             except OSError:  # the disk: the next second tries again
                 logger.exception("the click journal could not be closed")
 
