@@ -42,9 +42,6 @@ def require_person(actor: Actor) -> None:
         raise PermissionDenied(_("Only a person can have connected accounts."))
 
 
-_person = require_person
-
-
 # --- Settings ---------------------------------------------------------------------------------
 
 
@@ -147,7 +144,7 @@ def account_profile(account: ConnectedAccount) -> Profile:
 def accounts_mine(*, actor: Actor) -> QuerySet[ConnectedAccount]:
     """The actor's live connections (connected or needing a reconnect)."""
     require(actor, Action.FEED_VIEW)
-    _person(actor)
+    require_person(actor)
     return (
         ConnectedAccount.objects.filter(
             organization=actor.organization, membership=actor.membership
@@ -179,7 +176,7 @@ POST_TABS = {
 
 def posts_mine(*, actor: Actor, tab: str = "") -> QuerySet[ScheduledPost]:
     require(actor, Action.FEED_VIEW)
-    _person(actor)
+    require_person(actor)
     posts = ScheduledPost.objects.filter(
         organization=actor.organization, membership=actor.membership
     ).select_related("content", "account", "share__link")

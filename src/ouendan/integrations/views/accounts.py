@@ -67,17 +67,10 @@ def _networks(actor: Any) -> list[dict[str, Any]]:
 @login_required
 @require_safe
 def accounts_page(request: HttpRequest) -> HttpResponse:
-    actor = page_actor(request, Action.CONNECTIONS_MANAGE)
-    response = render(
-        request,
-        "integrations/accounts.html",
-        {"networks": _networks(actor), "bluesky_handle": "", "mastodon_instance": ""},
-    )
-    response["Content-Security-Policy"] = _handover_policy()  # forms go to the network
-    return response
+    return _render_accounts(request)
 
 
-def _back(request: HttpRequest, error: DomainError | None = None, **context: Any) -> HttpResponse:
+def _render_accounts(request: HttpRequest, error: DomainError | None = None, **context: Any) -> HttpResponse:
     actor = page_actor(request, Action.CONNECTIONS_MANAGE)
     response = render(
         request,
@@ -108,7 +101,7 @@ def bluesky_connect_view(request: HttpRequest) -> HttpResponse:
             service=request.POST.get("service", ""),
         )
     except DomainError as error:
-        return _back(request, error, bluesky_handle=handle[:253], error_network="bluesky")
+        return _render_accounts(request, error, bluesky_handle=handle[:253], error_network="bluesky")
     messages.success(request, _("Bluesky is connected as %(handle)s.") % {"handle": account.handle})
     return redirect("integrations:accounts")
 
@@ -121,7 +114,7 @@ def authorize_view(request: HttpRequest, network: str) -> HttpResponse:
     try:
         url = account_authorize_start(actor=actor, network=network, instance=instance)
     except DomainError as error:
-        return _back(request, error, mastodon_instance=instance[:300], error_network=network)
+        return _render_accounts(request, error, mastodon_instance=instance[:300], error_network=network)
     response = redirect(url)
     response["Content-Security-Policy"] = _handover_policy()
     return response
