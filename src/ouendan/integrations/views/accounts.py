@@ -70,7 +70,9 @@ def accounts_page(request: HttpRequest) -> HttpResponse:
     return _render_accounts(request)
 
 
-def _render_accounts(request: HttpRequest, error: DomainError | None = None, **context: Any) -> HttpResponse:
+def _render_accounts(
+    request: HttpRequest, error: DomainError | None = None, **context: Any
+) -> HttpResponse:
     actor = page_actor(request, Action.CONNECTIONS_MANAGE)
     response = render(
         request,
@@ -101,7 +103,9 @@ def bluesky_connect_view(request: HttpRequest) -> HttpResponse:
             service=request.POST.get("service", ""),
         )
     except DomainError as error:
-        return _render_accounts(request, error, bluesky_handle=handle[:253], error_network="bluesky")
+        return _render_accounts(
+            request, error, bluesky_handle=handle[:253], error_network="bluesky"
+        )
     messages.success(request, _("Bluesky is connected as %(handle)s.") % {"handle": account.handle})
     return redirect("integrations:accounts")
 
@@ -114,7 +118,9 @@ def authorize_view(request: HttpRequest, network: str) -> HttpResponse:
     try:
         url = account_authorize_start(actor=actor, network=network, instance=instance)
     except DomainError as error:
-        return _render_accounts(request, error, mastodon_instance=instance[:300], error_network=network)
+        return _render_accounts(
+            request, error, mastodon_instance=instance[:300], error_network=network
+        )
     response = redirect(url)
     response["Content-Security-Policy"] = _handover_policy()
     return response
