@@ -150,3 +150,13 @@ def test_instagram_is_copy_then_post_and_the_advocate_confirms(
     expect(page.get_by_role("button", name=ja("Yes, I posted it"))).to_have_count(0)
     link.share.refresh_from_db()
     assert link.share.confirmed_at is not None
+    # Instagram tells apps no numbers: the advocate counts the likes by hand.
+    page.locator("#m-likes").fill("14")
+    page.locator("#m-replies").fill("2")
+    with page.expect_navigation():
+        page.get_by_role("button", name=ja("Save the numbers")).click()
+    expect(page.locator(".message.success")).to_be_visible()
+    expect(page.locator("#m-likes")).to_have_value("14")
+    metrics = link.share.metrics
+    metrics.refresh_from_db()
+    assert (metrics.likes, metrics.replies, metrics.source) == (14, 2, "manual")

@@ -101,3 +101,11 @@ def connect_to(person: Actor, admin: Membership | None, to: Endpoint) -> Connect
     return account_authorize_finish(
         actor=person, network=to.network, state=back["state"], code=back["code"]
     )
+
+
+def ready(fake: FakeNetwork, person: Actor, admin: Membership, settings: Any) -> ConnectedAccount:
+    """The usual start of a test: settings pointed at the fake, every network switched on for
+    the organization, ``person`` connected."""
+    point_settings_at(settings, fake)
+    allow_networks(admin)
+    return connect(person, admin, fake)

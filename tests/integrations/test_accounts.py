@@ -216,25 +216,30 @@ def test_an_ended_connection_is_marked_and_its_owner_told(
 def test_renewal_refreshes_before_the_end_and_warns_where_it_cannot(
     sharer: Actor, admin: Membership, settings: Any
 ):
-    with FakeBluesky() as fake:
+    with FakeBluesky() as fake, FakeLinkedIn() as linkedin:
         point_settings_at(settings, fake)
         bluesky = connect(sharer, admin, fake)
-    with FakeLinkedIn() as linkedin:
         point_settings_at(settings, linkedin)
         li = connect(sharer, admin, linkedin)
-    now = timezone.now()
-    assert li.refresh_token == "" and li.expires_at is not None
-    # Sixty days of LinkedIn access: nothing to say yet.
-    assert accounts_renew(now=now) == 0 and mail.outbox == []
-    # Six days before the end: told once.
-    soon = li.expires_at - timedelta(days=6)
-    with FakeBluesky() as unused:
-        point_settings_at(settings, unused)
+        old_refresh = account_grant(bluesky).refresh_token
+        now = timezone.now()
+        assert li.refresh_token == "" and li.expires_at is not None
+        assert bluesky.refresh_expires_at is not None
+        # Sixty days of LinkedIn access, ninety of Bluesky's: nothing to do or say yet.
+        assert accounts_renew(now=now) == 0 and mail.outbox == []
+        # Six days before LinkedIn's end: told once, however often the job runs.
+        soon = li.expires_at - timedelta(days=6)
         accounts_renew(now=soon)
         accounts_renew(now=soon + timedelta(hours=1))
-    assert len(mail.outbox) == 1 and "LinkedIn" in mail.outbox[0].subject
-    assert "/connected/" in mail.outbox[0].body
-    assert bluesky.refresh_expires_at is not None
+        assert len(mail.outbox) == 1 and "LinkedIn" in mail.outbox[0].subject
+        assert "/connected/" in mail.outbox[0].body
+        # Ten days before Bluesky's refresh token ends: renewed (a new one), nobody told.
+        assert accounts_renew(now=bluesky.refresh_expires_at - timedelta(days=10)) == 1
+    bluesky.refresh_from_db()
+    assert account_grant(bluesky).refresh_token not in ("", old_refresh)
+    assert bluesky.status == "active"
+    # By then LinkedIn's access has ended too (its owner told): nothing was sent about Bluesky.
+    assert [m.subject.count("LinkedIn") for m in mail.outbox] == [1, 1]
 
 
 def test_reactions_are_read_back_and_hand_entry_yields_to_them(
@@ -246,11 +251,18 @@ def test_reactions_are_read_back_and_hand_entry_yields_to_them(
         post = post_schedule(actor=sharer, content_id=item.pk, network="bluesky").post
         assert post_publish(post_id=post.pk) == "published"
         post.refresh_from_db()
+        second = post_schedule(actor=sharer, content_id=item.pk, network="bluesky").post
+        assert post_publish(post_id=second.pk) == "published"
         # Before the network reports, the person may count by hand…
         share_metrics_enter(actor=sharer, share_id=post.share_id, reactions=Reactions(likes=3))
         fake.set_counts(post.remote_id, likes=12, reposts=2, replies=1, quotes=1)
+        # The access token has ended: refreshed once for both posts (Bluesky rotates the
+        # refresh token, so a second refresh from a stale copy would lose the connection).
+        fake.expire_access_tokens()
         now = timezone.now()
-        assert metrics_sync(now=now) == 1
+        assert metrics_sync(now=now) == 2
+        assert ConnectedAccount.objects.get().status == "active"
+        assert len(fake.seen("POST", "/xrpc/com.atproto.server.refreshSession")) == 1
         metrics = ShareMetrics.objects.get(share_id=post.share_id)
         assert (metrics.likes, metrics.reposts, metrics.replies) == (12, 3, 1)
         assert metrics.source == "synced"
@@ -264,7 +276,7 @@ def test_reactions_are_read_back_and_hand_entry_yields_to_them(
         account = ConnectedAccount.objects.get()
         assert account.rate_limited_until is not None
         assert metrics_sync(now=now + timedelta(hours=7, minutes=10)) == 0  # still resting
-        assert metrics_sync(now=now + timedelta(hours=8)) == 1
+        assert metrics_sync(now=now + timedelta(hours=8)) == 2
 
 
 def test_hand_entry_is_checked(sharer: Actor, item: ContentItem):

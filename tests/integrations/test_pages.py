@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from ouendan.accounts.models import Membership
 from ouendan.accounts.permissions import Actor
@@ -157,10 +158,17 @@ def test_my_posts_page_moves_cancels_and_retries(
     assert timezone.localtime(post.scheduled_for).strftime("%Y-%m-%dT%H:%M") == moved_to
     # A failed post offers Try again; one that may have gone out asks for a check first.
     ScheduledPost.objects.filter(pk=post.pk).update(
-        state="failed", uncertain=True, error_code="cannot_tell", error_message="?"
+        state="failed", uncertain=True, error_code="cannot_tell", error_message="HTTP 403"
     )
     failed = page.get("/connected/posts/", {"tab": "failed"}).content.decode()
     assert "I checked my profile" in failed
+    assert "We could not confirm whether it was published." in failed  # ours, translated
+    assert "(HTTP 403)" in failed  # the network's own words, as a detail
+    with translation.override("ja"):
+        japanese = gettext("We could not confirm whether it was published.")
+    assert japanese != "We could not confirm whether it was published."
+    in_japanese = signed_in(sharer.membership, language="ja")  # type: ignore[arg-type]
+    assert japanese in in_japanese.get("/connected/posts/", {"tab": "failed"}).content.decode()
     refused = page.post(f"/connected/posts/{post.pk}/retry/", {"tab": "failed"}, follow=True)
     assert "Check your profile first" in refused.content.decode()
     page.post(f"/connected/posts/{post.pk}/retry/", {"checked": "on"})
@@ -234,5 +242,5 @@ def test_my_posts_page_costs_the_same_queries(
         assert page.get("/connected/posts/").status_code == 200
     with django_assert_max_num_queries(13):
         assert page.get("/connected/posts/", {"tab": "published"}).status_code == 200
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(9):
         assert page.get("/connected/").status_code == 200

@@ -32,7 +32,7 @@ from ouendan.integrations.services.publishing import (
 from ouendan.sharing.models import Share
 from ouendan.tracking.links import tracked_url
 from tests.factories import actor, make_person
-from tests.integrations.connecting import allow_networks, connect, point_settings_at
+from tests.integrations.connecting import allow_networks, connect, point_settings_at, ready
 from tests.integrations.fakes import FakeBluesky, FakeLinkedIn, FakeMastodon, FakeNetwork, FakeX
 from tests.sharing.conftest import curator, curator_actor, item, reviewer, reviewer_actor, sharer
 
@@ -71,15 +71,17 @@ def _posts(fake: Any) -> list[Any]:
     return list(posts.values()) if isinstance(posts, dict) else list(posts)
 
 
-def _text_of(fake: Any, network: str) -> str:
+def _links_of(fake: Any, network: str) -> str:
+    """Where the network shows the post's link: its text, X's expanded URLs (the text shows
+    t.co), LinkedIn's article card."""
     post = _posts(fake)[-1]
     if network == "bluesky":
         return str(post.value["text"])
     if network == "linkedin":
-        return str(post["commentary"])
+        return str(post["content"]["article"]["source"])
     if network == "mastodon":
-        return str(post.get("text") or post["content"])
-    return str(post["text"])
+        return str(post["content"])
+    return " ".join(u["expanded_url"] for u in post["entities"]["urls"])
 
 
 def test_post_now_goes_out_once_with_the_personal_link(
@@ -98,8 +100,7 @@ def test_post_now_goes_out_once_with_the_personal_link(
     assert share.status == Share.Status.POSTED and share.confirmed_at is not None
     link = tracked_url(share.link.code)
     assert link in post.text
-    if network != "linkedin":  # LinkedIn carries the link as the article card
-        assert link in _text_of(fake, network) or network == "x"
+    assert link in _links_of(fake, network)
     assert post.remote_id and post.remote_url.startswith("http")
     assert post.attempts == 1 and not post.uncertain
     assert AuditEvent.objects.filter(action="post.published", target_id=str(post.pk)).exists()
@@ -157,9 +158,7 @@ def test_a_network_that_cannot_tell_fails_rather_than_posting_twice(
 ):
     """LinkedIn without r_member_social: an interrupted attempt cannot be checked."""
     with FakeLinkedIn() as fake:
-        point_settings_at(settings, fake)
-        allow_networks(admin)
-        connect(sharer, admin, fake)
+        ready(fake, sharer, admin, settings)
         now = timezone.now()
         post = post_schedule(actor=sharer, content_id=item.pk, network="linkedin", now=now).post
         fake.fail_next("POST", "/rest/posts", 503)
@@ -186,9 +185,7 @@ def test_rate_limits_are_honoured_and_the_account_rests(
     sharer: Actor, item: ContentItem, admin: Membership, settings: Any
 ):
     with FakeMastodon() as fake:
-        point_settings_at(settings, fake)
-        allow_networks(admin)
-        account = connect(sharer, admin, fake)
+        account = ready(fake, sharer, admin, settings)
         now = timezone.now()
         post = post_schedule(actor=sharer, content_id=item.pk, network="mastodon", now=now).post
         fake.rate_limit_next("POST", "/api/v1/statuses", seconds=600)
@@ -207,9 +204,7 @@ def test_rejected_content_fails_at_once_with_the_networks_reason(
     sharer: Actor, item: ContentItem, admin: Membership, settings: Any
 ):
     with FakeMastodon(max_characters=20) as fake:
-        point_settings_at(settings, fake)
-        allow_networks(admin)
-        account = connect(sharer, admin, fake)
+        account = ready(fake, sharer, admin, settings)
         assert account.text_limit == 20
         # Our own check knows the server's limit before anything is sent…
         with pytest.raises(DomainError) as too_long:
@@ -230,9 +225,7 @@ def test_an_expired_token_is_refreshed_and_the_post_goes_out(
     sharer: Actor, item: ContentItem, admin: Membership, settings: Any
 ):
     with FakeBluesky() as fake:
-        point_settings_at(settings, fake)
-        allow_networks(admin)
-        account = connect(sharer, admin, fake)
+        account = ready(fake, sharer, admin, settings)
         old_access = account.access_token
         fake.expire_access_tokens()
         post = post_schedule(actor=sharer, content_id=item.pk, network="bluesky").post
@@ -245,9 +238,7 @@ def test_a_refused_refresh_asks_the_person_to_reconnect(
     sharer: Actor, item: ContentItem, admin: Membership, settings: Any
 ):
     with FakeBluesky() as fake:
-        point_settings_at(settings, fake)
-        allow_networks(admin)
-        account = connect(sharer, admin, fake)
+        account = ready(fake, sharer, admin, settings)
         fake.expire_access_tokens()
         fake.expire_refresh_tokens()
         post = post_schedule(actor=sharer, content_id=item.pk, network="bluesky").post
@@ -267,9 +258,7 @@ def test_the_crisis_pause_holds_due_posts_and_resuming_releases_them(
     sharer: Actor, item: ContentItem, admin: Membership, settings: Any
 ):
     with FakeBluesky() as fake:
-        point_settings_at(settings, fake)
-        allow_networks(admin)
-        connect(sharer, admin, fake)
+        ready(fake, sharer, admin, settings)
         now = timezone.now()
         at = now + timedelta(minutes=30)
         post = post_schedule(actor=sharer, content_id=item.pk, network="bluesky", at=at).post
@@ -350,9 +339,7 @@ def test_cancel_reschedule_and_what_cannot_change(
     sharer: Actor, item: ContentItem, admin: Membership, settings: Any
 ):
     with FakeBluesky() as fake:
-        point_settings_at(settings, fake)
-        allow_networks(admin)
-        connect(sharer, admin, fake)
+        ready(fake, sharer, admin, settings)
         now = timezone.now()
         post = post_schedule(
             actor=sharer, content_id=item.pk, network="bluesky", at=now + timedelta(hours=1)
@@ -431,9 +418,7 @@ def test_a_network_switched_off_stops_its_waiting_posts(
     sharer: Actor, item: ContentItem, admin: Membership, settings: Any
 ):
     with FakeX() as fake:
-        point_settings_at(settings, fake)
-        allow_networks(admin)
-        connect(sharer, admin, fake)
+        ready(fake, sharer, admin, settings)
         post = post_schedule(actor=sharer, content_id=item.pk, network="x").post
         allow_networks(admin, ["bluesky"])  # X bills per post: the program switches it off
         assert post_publish(post_id=post.pk) == "failed"
@@ -445,9 +430,7 @@ def test_cancelling_a_post_that_may_be_out_keeps_its_link(
     sharer: Actor, item: ContentItem, admin: Membership, settings: Any
 ):
     with FakeBluesky() as fake:
-        point_settings_at(settings, fake)
-        allow_networks(admin)
-        connect(sharer, admin, fake)
+        ready(fake, sharer, admin, settings)
         post = post_schedule(actor=sharer, content_id=item.pk, network="bluesky").post
         ScheduledPost.objects.filter(pk=post.pk).update(
             state=State.FAILED, uncertain=True, error_code="cannot_tell"
@@ -464,9 +447,7 @@ def test_removing_the_organizations_app_closes_its_connections(
     from ouendan.integrations.services.settings import network_app_remove
 
     with FakeX() as fake:
-        point_settings_at(settings, fake)
-        allow_networks(admin)
-        account = connect(sharer, admin, fake)
+        account = ready(fake, sharer, admin, settings)
         waiting = post_schedule(
             actor=sharer, content_id=item.pk, network="x",
             at=timezone.now() + timedelta(hours=3),

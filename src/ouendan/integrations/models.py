@@ -191,6 +191,7 @@ class ScheduledPost(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     remote_id = models.CharField(max_length=255, blank=True)
     remote_url = models.URLField(max_length=500, blank=True)
+    metrics_at = models.DateTimeField(null=True, blank=True)  # its numbers were last asked for
     error_code = models.CharField(max_length=32, blank=True)
     error_message = models.CharField(_("error"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

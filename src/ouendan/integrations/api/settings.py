@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import datetime, time
 from typing import Any, Literal
 
 from django.http import HttpRequest
@@ -49,7 +49,7 @@ class AppOut(Schema):
     client_id: str
     has_secret: bool
     redirect_uri: str = Field(description="Register this callback at the network.")
-    updated_at: Any
+    updated_at: datetime
 
 
 class AppIn(Schema):

@@ -37,7 +37,7 @@ from ouendan.integrations.selectors import (
     posting_settings_of,
     require_person,
 )
-from ouendan.networks import Network
+from ouendan.networks import RULES, Network
 from ouendan.sharing.intents import mastodon_instance_clean
 
 logger = logging.getLogger("ouendan.integrations")
@@ -48,9 +48,10 @@ RENEW_AHEAD = timedelta(days=14)  # refresh tokens this close to their end are r
 WARN_AHEAD = timedelta(days=7)  # people are told this long before a connection lapses
 
 
-def connect_error(exc: ConnectorError, network: str) -> DomainError:
-    """What a person is told when connecting failed."""
-    messages = {
+def failure_reason(code: str) -> str | None:
+    """Our own explanation of a connector failure, in the reader's language (``None``: the
+    network refused with its own words, which are shown as they are)."""
+    reasons = {
         "app_password_required": _(
             "Use an app password (Bluesky: Settings → Privacy and security → App passwords), "
             "never your account password."
@@ -58,17 +59,39 @@ def connect_error(exc: ConnectorError, network: str) -> DomainError:
         "login_failed": _("The network did not accept that handle and app password."),
         "address_refused": _("That server is not a public address."),
         "not_mastodon": _("That server does not answer like a Mastodon server."),
+        "timeout": _("The network did not answer in time."),
+        "unreachable": _("The network could not be reached."),
+        "interrupted": _("The connection to the network broke off before it answered."),
+        "server_error": _("The network had a problem on its side."),
+        "redirected": _("The network answered in a way Ouendan does not expect."),
+        "rate_limited": _("The network asked us to slow down."),
+        "app_missing": _("Your organization's app for this network is no longer set up."),
+        "network_disabled": _("Your organization has switched off direct posting to this network."),
+        "api_version": _(
+            "The network no longer accepts the API version Ouendan is set to use: tell your "
+            "administrator."
+        ),
+        "account_needs_reconnect": _(
+            "The network no longer accepts your connection: reconnect it, then try again."
+        ),
+        "cannot_tell": _("We could not confirm whether it was published."),
     }
-    message = messages.get(exc.code) or _(
+    return reasons.get(code)
+
+
+def connect_error(exc: ConnectorError, network: str) -> DomainError:
+    """What a person is told when connecting failed."""
+    message = failure_reason(exc.code) or _(
         "%(network)s did not accept the connection: %(reason)s"
     ) % {"network": network_label(network), "reason": exc.message}
     return DomainError(message, code="connect_failed")
 
 
 def network_label(network: str) -> str:
-    return {"bluesky": "Bluesky", "mastodon": "Mastodon", "linkedin": "LinkedIn", "x": "X"}.get(
-        network, network
-    )
+    try:
+        return str(RULES[Network(network)].label)
+    except ValueError:
+        return network
 
 
 def mastodon_base_url(value: str) -> str:

@@ -14,11 +14,10 @@ from datetime import datetime, timedelta
 
 from django.db.models import Q
 
-from ouendan.integrations.base import AuthExpired, ConnectorError, RateLimited
+from ouendan.integrations.base import AuthExpired, Connector, ConnectorError, Grant, RateLimited
 from ouendan.integrations.models import ConnectedAccount, ScheduledPost
 from ouendan.integrations.selectors import CONNECTORS, account_profile, connector_for
-from ouendan.integrations.services.accounts import account_fresh_grant
-from ouendan.sharing.models import ShareMetrics
+from ouendan.integrations.services.accounts import account_fresh_grant, account_refresh
 from ouendan.sharing.services.metrics import Reactions, share_metrics_record
 
 logger = logging.getLogger("ouendan.integrations")
@@ -43,35 +42,39 @@ def metrics_sync(*, now: datetime, limit: int = BATCH) -> int:
         .filter(
             Q(account__rate_limited_until__isnull=True) | Q(account__rate_limited_until__lte=now)
         )
-        .filter(
-            Q(share__metrics__isnull=True)
-            | Q(share__metrics__synced_at__isnull=True)
-            | Q(share__metrics__synced_at__lt=now - SYNC_EVERY)
-        )
-        .select_related("account", "share")
-        .order_by("published_at")[:limit]
+        .filter(Q(metrics_at__isnull=True) | Q(metrics_at__lt=now - SYNC_EVERY))
+        .select_related("share")
+        .order_by("metrics_at", "published_at")[:limit]
     )
     synced = 0
-    skip: set[int] = set()  # accounts rate-limited or refused during this run
+    # One account object per account for the whole run: a refresh (Bluesky rotates its refresh
+    # token) must be seen by that account's next post, not redone from a stale copy.
+    sessions: dict[int, tuple[ConnectedAccount, Connector, Grant] | None] = {}
     for post in due:
-        account = post.account
-        if account.pk in skip:
+        if post.account_id not in sessions:
+            sessions[post.account_id] = _session(post.account_id, now)
+        session = sessions[post.account_id]
+        if session is None:
             continue
-        connector = connector_for(account.organization_id, account.network, account.instance)
+        account, connector, grant = session
         try:
-            grant = account_fresh_grant(account, connector, now=now)
-            numbers = connector.metrics(grant, account_profile(account), post.remote_id)
+            try:
+                numbers = connector.metrics(grant, account_profile(account), post.remote_id)
+            except AuthExpired:  # ended early (revoked, or the clock): refresh once, ask again
+                grant = account_refresh(account, connector)
+                sessions[post.account_id] = (account, connector, grant)
+                numbers = connector.metrics(grant, account_profile(account), post.remote_id)
         except RateLimited as exc:
             until = now + timedelta(seconds=exc.retry_after or 900)
             ConnectedAccount.objects.filter(pk=account.pk).update(rate_limited_until=until)
-            skip.add(account.pk)
+            sessions[post.account_id] = None  # the rest of its posts wait for the next run
             continue
-        except (AuthExpired, ConnectorError) as exc:
+        except ConnectorError as exc:
             logger.info("metrics of post %s: %s", post.pk, exc)
-            skip.add(account.pk)
+            sessions[post.account_id] = None
             continue
+        ScheduledPost.objects.filter(pk=post.pk).update(metrics_at=now)
         if numbers is None:  # the network gives no numbers for it (deleted, or no scope)
-            ShareMetrics.objects.filter(share=post.share, source="synced").update(synced_at=now)
             continue
         assert post.share is not None
         share_metrics_record(
@@ -86,3 +89,13 @@ def metrics_sync(*, now: datetime, limit: int = BATCH) -> int:
         )
         synced += 1
     return synced
+
+
+def _session(account_id: int, now: datetime) -> tuple[ConnectedAccount, Connector, Grant] | None:
+    account = ConnectedAccount.objects.get(pk=account_id)
+    connector = connector_for(account.organization_id, account.network, account.instance)
+    try:
+        return account, connector, account_fresh_grant(account, connector, now=now)
+    except ConnectorError as exc:  # AuthExpired included: the account now needs a reconnect
+        logger.info("metrics of account %s: %s", account_id, exc)
+        return None

@@ -18,10 +18,11 @@ from ouendan.accounts.permissions import Action
 from ouendan.accounts.views.people import page_actor
 from ouendan.core.errors import DomainError, NotFound
 from ouendan.core.middleware import HANDOVER_SECURITY_POLICY, content_security_policy
+from ouendan.integrations.models import NetworkApp
 from ouendan.integrations.selectors import (
     DIRECT_NETWORKS,
+    ORGANIZATION_APPS,
     accounts_mine,
-    network_available,
     posting_settings_of,
 )
 from ouendan.integrations.services.accounts import (
@@ -45,6 +46,11 @@ def _handover_policy() -> str:
 def _networks(actor: Any) -> list[dict[str, Any]]:
     accounts = {a.network: a for a in accounts_mine(actor=actor)}
     enabled = posting_settings_of(actor.organization).networks
+    apps = set(
+        NetworkApp.objects.filter(organization=actor.organization, instance="").values_list(
+            "network", flat=True
+        )
+    )
     soon = timezone.now() + WARN_AHEAD
     rows = []
     for network in DIRECT_NETWORKS:
@@ -55,7 +61,9 @@ def _networks(actor: Any) -> list[dict[str, Any]]:
                 "network": network.value,
                 "label": network_label(network),
                 "account": account,
-                "available": network_available(actor.organization, network),
+                # Switched on, and (LinkedIn, X) the organization's app is set.
+                "available": network.value in enabled
+                and (network not in ORGANIZATION_APPS or network.value in apps),
                 "switched_on": network.value in enabled,
                 # Access ends within a week and cannot be renewed by itself: connect again.
                 "renew": lapses is not None and lapses < soon,

@@ -30,7 +30,7 @@ from ouendan.integrations.selectors import (
     post_get,
     posts_mine,
 )
-from ouendan.integrations.services.accounts import network_label
+from ouendan.integrations.services.accounts import failure_reason, network_label
 from ouendan.integrations.services.publishing import (
     post_cancel,
     post_reschedule,
@@ -135,7 +135,11 @@ def posts_page(request: HttpRequest) -> HttpResponse:
         tab = "upcoming"
     page = Paginator(posts_mine(actor=actor, tab=tab), 20).get_page(request.GET.get("page"))
     rows = [
-        {"post": post, "at_input": local_input(post.scheduled_for, actor)}
+        {
+            "post": post,
+            "at_input": local_input(post.scheduled_for, actor),
+            "reason": failure_reason(post.error_code),
+        }
         for post in page.object_list
     ]
     return render(
