@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "ouendan.governance",
     "ouendan.sharing",
     "ouendan.tracking",
+    "ouendan.analytics",
     "ouendan.integrations",
     "ouendan.demo",
 ]

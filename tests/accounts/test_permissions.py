@@ -69,6 +69,10 @@ connections.manage     |   ✓    ✓      ✓        ✓         ✓        ✓
 posts.schedule         |   ✓    ✓      ✓        ✓         ✓        ✓       ✓  |   W
 posting.manage         |   ✓    ✓      ·        ·         ·        ·       ·  |   W
 network_apps.manage    |   ✓    ·      ·        ·         ·        ·       ·  |   W
+conversions.record     |   ✓    ·      ·        ·         ·        ·       ·  |   W
+conversions.manage     |   ✓    ✓      ·        ·         ·        ·       ·  |   W
+analytics.view         |   ✓    ✓      ·        ·         ✓        ·       ✓  |   R
+analytics.manage       |   ✓    ✓      ·        ·         ·        ·       ·  |   W
 """
 
 

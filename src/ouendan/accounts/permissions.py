@@ -57,6 +57,10 @@ class Action(enum.StrEnum):
     POSTS_SCHEDULE = "posts.schedule"
     POSTING_MANAGE = "posting.manage"
     NETWORK_APPS_MANAGE = "network_apps.manage"
+    CONVERSIONS_RECORD = "conversions.record"
+    CONVERSIONS_MANAGE = "conversions.manage"
+    ANALYTICS_VIEW = "analytics.view"
+    ANALYTICS_MANAGE = "analytics.manage"
 
     @property
     def writes(self) -> bool:
@@ -74,6 +78,7 @@ _READ_ONLY = frozenset(
         Action.COMPLIANCE_SCAN,
         Action.POLICY_READ,
         Action.FEED_VIEW,
+        Action.ANALYTICS_VIEW,
     }
 )
 
@@ -132,6 +137,16 @@ MATRIX: dict[Action, frozenset[Role]] = {
     Action.POSTING_MANAGE: _PEOPLE_ADMINS,
     # The organization's OAuth clients at LinkedIn and X hold secrets: admins only.
     Action.NETWORK_APPS_MANAGE: _ADMINS,
+    # A conversion is reported by the company's site (an organization token or a signature); an
+    # admin may try it by hand. Conversion types and the attribution window: the program.
+    Action.CONVERSIONS_RECORD: _ADMINS,
+    Action.CONVERSIONS_MANAGE: _PEOPLE_ADMINS,
+    # Program figures: the program, managers (their departments only, see analytics.scope) and
+    # executive viewers (everything, read-only). Rates, goals, costs and report mailing: the program.
+    Action.ANALYTICS_VIEW: frozenset(
+        {Role.ORG_ADMIN, Role.PROGRAM_MANAGER, Role.MANAGER, Role.EXECUTIVE_VIEWER}
+    ),
+    Action.ANALYTICS_MANAGE: _PEOPLE_ADMINS,
 }
 
 
