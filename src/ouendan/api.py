@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 from ninja.renderers import JSONRenderer
 
 from ouendan.accounts.api import router as accounts_router
+from ouendan.analytics.api import router as analytics_router
 from ouendan.accounts.api_auth import SessionAuth, TokenAuth
 from ouendan.content.api import router as content_router
 from ouendan.core.api import error_payload
@@ -127,3 +128,4 @@ api.add_router("/", content_router)
 api.add_router("/", governance_router)
 api.add_router("/", sharing_router)
 api.add_router("/", integrations_router)
+api.add_router("/", analytics_router)

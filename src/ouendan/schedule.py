@@ -20,6 +20,16 @@ class PeriodicJob:
 
 JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob(
+        name="analytics.build_rollups",
+        every=timedelta(minutes=1),
+        task="ouendan.analytics.tasks.rollups_build_task",
+    ),
+    PeriodicJob(
+        name="analytics.recheck_recent_days",
+        every=timedelta(days=1),
+        task="ouendan.analytics.tasks.rollups_mark_recent_task",
+    ),
+    PeriodicJob(
         name="accounts.expire_invitations",
         every=timedelta(minutes=10),
         task="ouendan.accounts.tasks.invitations_expire_task",

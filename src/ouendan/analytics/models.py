@@ -1,0 +1,230 @@
+"""Data of analytics: the rollups every figure is read from, and what the program sets.
+
+Raw events (shares, clicks, conversions, reactions) stay where their apps keep them. The worker
+folds them into ``DailyRollup`` (one day in the organization's time zone × content × advocate ×
+network) and ``DailyTotal`` (day × department × network, for the overview), rebuilding a whole day
+each time one of its events arrives (``services/rollups.py``), so late events, repeated runs and a
+rebuild from scratch all give the same rows. Dashboards never read raw clicks.
+
+What the program manager sets: the earned-media rates per network (``NetworkRate``), KPI goals
+(``KpiGoal``), the ROI assumptions (``RoiAssumptions``) and who receives the quarterly report
+(``ReportSchedule``); generated reports are kept (``Report``).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ouendan.accounts.models import Department, Membership, Organization
+from ouendan.content.models import Campaign, ContentItem
+
+
+class Figures(models.Model):
+    """The additive figures of a rollup row (sums over a day's events)."""
+
+    shares = models.PositiveIntegerField(default=0)
+    clicks = models.PositiveIntegerField(default=0)  # human clicks, the sharer's own excluded
+    unique_clicks = models.PositiveIntegerField(default=0)
+    conversions = models.PositiveIntegerField(default=0)  # last touch
+    conversion_value = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal(0))
+    reactions = models.PositiveIntegerField(default=0)  # likes + reposts + comments, by share day
+    impressions = models.BigIntegerField(default=0)  # where the network tells
+
+    class Meta:
+        abstract = True
+
+
+class DailyRollup(Figures):
+    """One day × content × advocate × network. ``reach``: the most followers known for the advocate
+    on the network among that day's shares (0: unknown); the department and campaign are those of
+    the advocate and the content when the day was built."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    content = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="+")
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    network = models.CharField(max_length=16)
+    department = models.ForeignKey(
+        Department, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reach = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "day", "content", "membership", "network"],
+                name="daily_rollup_unique",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["organization", "day"], name="daily_rollup_day"),
+            # Participation and reach: who shared on which network in a period.
+            models.Index(
+                fields=["organization", "day", "membership", "network"],
+                name="daily_rollup_sharers",
+                condition=Q(shares__gt=0),
+            ),
+        ]
+
+
+class DailyTotal(Figures):
+    """One day × department × network: the overview's sums without a row per person or item.
+    ``advocates``: people who shared that day (not additive across days: distinct counts over a
+    period are read from ``DailyRollup``)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    department = models.ForeignKey(
+        Department, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    network = models.CharField(max_length=16)
+    advocates = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["organization", "day"], name="daily_total_day")]
+
+
+class DirtyDay(models.Model):
+    """A day whose rollups must be rebuilt (an event of that day arrived after it was built)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    marked_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "day"], name="dirty_day_unique")
+        ]
+
+
+class RollupCursor(models.Model):
+    """How far each source of events has been read (``position``: an id; ``at``: a time)."""
+
+    name = models.CharField(max_length=40, unique=True)
+    position = models.BigIntegerField(default=0)
+    at = models.DateTimeField(null=True, blank=True)
+
+
+class NetworkRate(models.Model):
+    """What a network's advertising would have cost, for earned media value (EMV):
+    ``impressions / 1000 × cpm + cpc × (clicks + reaction_weight × reactions)``."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    network = models.CharField(max_length=16)
+    cpm = models.DecimalField(_("CPM"), max_digits=12, decimal_places=2)
+    cpc = models.DecimalField(_("CPC"), max_digits=12, decimal_places=2)
+    reaction_weight = models.DecimalField(_("reaction weight"), max_digits=6, decimal_places=3)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "network"], name="network_rate_unique")
+        ]
+
+
+class AnalyticsSettings(models.Model):
+    """The organization's currency for values and the ROI assumptions (all per month)."""
+
+    organization = models.OneToOneField(
+        Organization, on_delete=models.CASCADE, related_name="analytics_settings"
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="JPY")
+    licence_cost = models.DecimalField(
+        _("licences and hosting per month"), max_digits=14, decimal_places=2, default=Decimal(0)
+    )
+    staff_hours = models.DecimalField(
+        _("staff hours per month"), max_digits=8, decimal_places=1, default=Decimal(0)
+    )
+    hourly_cost = models.DecimalField(
+        _("cost of a staff hour"), max_digits=12, decimal_places=2, default=Decimal(0)
+    )
+    rewards_cost = models.DecimalField(
+        _("rewards per month"), max_digits=14, decimal_places=2, default=Decimal(0)
+    )
+    # conversion type key → what one is worth to the company (e.g. application: the agency fee a
+    # hire through it saves, divided by applicants per hire).
+    conversion_values = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+
+class KpiGoal(models.Model):
+    """A target for one metric over a period: an absolute figure, or a change against a baseline
+    (by default the same metric over the period of equal length just before)."""
+
+    class Kind(models.TextChoices):
+        ABSOLUTE = "absolute", _("reach a figure")
+        CHANGE = "change", _("change by a percentage")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=120)
+    metric = models.CharField(_("metric"), max_length=32)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    target = models.DecimalField(_("target"), max_digits=16, decimal_places=2)
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+    baseline = models.DecimalField(
+        _("baseline"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["ends_on", "name", "pk"]
+
+
+class ReportSchedule(models.Model):
+    """Who receives the quarterly executive report, in which language."""
+
+    organization = models.OneToOneField(
+        Organization, on_delete=models.CASCADE, related_name="report_schedule"
+    )
+    enabled = models.BooleanField(_("send every quarter"), default=False)
+    recipients = models.JSONField(default=list, blank=True)  # e-mail addresses
+    language = models.CharField(_("language"), max_length=8, default="ja")
+    updated_at = models.DateTimeField(auto_now=True)
+
+
+class Report(models.Model):
+    """A generated quarterly report (the PDF kept, so what was sent can be read again)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Being made")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    language = models.CharField(max_length=8, default="ja")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    pdf = models.BinaryField(editable=False, default=bytes)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    scheduled = models.BooleanField(default=False)
+    sent_to = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # The schedule makes one report per quarter, however often it runs.
+            models.UniqueConstraint(
+                fields=["organization", "starts_on", "ends_on", "language"],
+                condition=Q(scheduled=True),
+                name="report_scheduled_once",
+            )
+        ]
+

@@ -1,0 +1,432 @@
+"""Reads of analytics: every figure of the dashboards, the API, the exports and the report.
+
+All of them read the rollups (``DailyTotal`` when no content or campaign is asked for,
+``DailyRollup`` otherwise), never raw clicks, and all of them go through ``Filters`` scoped by the
+actor: managers see their own departments (and those below), the program and executive viewers
+the whole organization.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db import connection
+from django.db.models import Count, Max, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ouendan.accounts.models import Department, Membership
+from ouendan.accounts.permissions import Action, Actor, require
+from ouendan.accounts.roles import Role
+from ouendan.accounts.selectors import department_descendant_ids
+from ouendan.analytics.metrics import DEFAULT_RATES, Rate
+from ouendan.analytics.models import AnalyticsSettings, DailyRollup, DailyTotal, NetworkRate
+from ouendan.core.errors import DomainError
+
+DEFAULT_DAYS = 30
+MAX_DAYS = 3 * 366
+_FULL_VIEW = frozenset({Role.ORG_ADMIN, Role.PROGRAM_MANAGER, Role.EXECUTIVE_VIEWER})
+_SUMS = (
+    "shares",
+    "clicks",
+    "unique_clicks",
+    "conversions",
+    "conversion_value",
+    "reactions",
+    "impressions",
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# What is asked: a period, a scope, filters
+
+
+@dataclass(frozen=True)
+class Filters:
+    """A period (both days included, in the organization's time zone) and optional narrowing.
+
+    ``departments``: the ids the figures may come from (``None``: the whole organization); it is
+    the actor's scope intersected with the department asked for, and its sub-departments.
+    """
+
+    start: dt.date
+    end: dt.date
+    departments: frozenset[int] | None = None
+    network: str = ""
+    campaign_id: int | None = None
+    content_id: int | None = None
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def previous(self) -> Filters:
+        """The period of the same length just before (for comparisons and KPI baselines)."""
+        return replace(
+            self,
+            start=self.start - dt.timedelta(days=self.days),
+            end=self.start - dt.timedelta(days=1),
+        )
+
+    @property
+    def needs_detail(self) -> bool:
+        return self.campaign_id is not None or self.content_id is not None
+
+
+def organization_today(actor: Actor, now: dt.datetime | None = None) -> dt.date:
+    return (now or timezone.now()).astimezone(ZoneInfo(actor.organization.time_zone)).date()
+
+
+def scope_departments(actor: Actor) -> frozenset[int] | None:
+    """The departments whose figures the actor may read (``None``: all of them)."""
+    require(actor, Action.ANALYTICS_VIEW)
+    if actor.roles & _FULL_VIEW:
+        return None
+    membership = actor.membership
+    if membership is None or membership.department_id is None:
+        return frozenset()
+    return frozenset(
+        department_descendant_ids(actor=actor, department_id=membership.department_id)
+    )
+
+
+def filters_for(
+    *,
+    actor: Actor,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    department_id: int | None = None,
+    network: str = "",
+    campaign_id: int | None = None,
+    content_id: int | None = None,
+    now: dt.datetime | None = None,
+) -> Filters:
+    """Validate what was asked (clear errors) and scope it to what the actor may see."""
+    today = organization_today(actor, now)
+    end = end or today
+    start = start or end - dt.timedelta(days=DEFAULT_DAYS - 1)
+    errors: dict[str, list[str]] = {}
+    if start > end:
+        errors["from"] = [_("The first day must not be after the last day.")]
+    elif (end - start).days + 1 > MAX_DAYS:
+        errors["to"] = [_("Ask for at most %(days)d days at a time.") % {"days": MAX_DAYS}]
+    if network and network not in DEFAULT_RATES:
+        errors["network"] = [_("Unknown network.")]
+    departments = scope_departments(actor)
+    if department_id is not None:
+        if not Department.objects.filter(
+            organization=actor.organization, pk=department_id
+        ).exists() or (departments is not None and department_id not in departments):
+            errors["department"] = [_("Unknown department.")]
+        else:
+            asked = department_descendant_ids(actor=actor, department_id=department_id)
+            departments = frozenset(asked if departments is None else asked & departments)
+    if errors:
+        raise DomainError(
+            _("Check the period and filters."), code="invalid_filters", fields=errors
+        )
+    return Filters(
+        start=start,
+        end=end,
+        departments=departments,
+        network=network,
+        campaign_id=campaign_id,
+        content_id=content_id,
+    )
+
+
+def _rows(actor: Actor, filters: Filters, *, detail: bool) -> QuerySet[Any]:
+    model: Any = DailyRollup if detail or filters.needs_detail else DailyTotal
+    rows = model.objects.filter(
+        organization=actor.organization, day__gte=filters.start, day__lte=filters.end
+    )
+    if filters.departments is not None:
+        rows = rows.filter(department_id__in=filters.departments)
+    if filters.network:
+        rows = rows.filter(network=filters.network)
+    if filters.campaign_id is not None:
+        rows = rows.filter(campaign_id=filters.campaign_id)
+    if filters.content_id is not None:
+        rows = rows.filter(content_id=filters.content_id)
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures
+
+
+def rates_for(actor: Actor) -> dict[str, Rate]:
+    """Each network's EMV rates: the program's own where set, the defaults otherwise."""
+    rates = dict(DEFAULT_RATES)
+    for row in NetworkRate.objects.filter(organization=actor.organization):
+        rates[row.network] = Rate(row.cpm, row.cpc, row.reaction_weight)
+    return rates
+
+
+def currency_of(actor: Actor) -> str:
+    settings = AnalyticsSettings.objects.filter(organization=actor.organization).first()
+    return settings.currency if settings else "JPY"
+
+
+def emv(figures: dict[str, Any], rate: Rate) -> Decimal:
+    """Earned media value of one network's figures (PRODUCT.md): where impressions are unknown
+    (zero), the click term alone."""
+    value = rate.cpc * (figures["clicks"] + rate.reaction_weight * figures["reactions"])
+    if figures["impressions"]:
+        value += Decimal(figures["impressions"]) / 1000 * rate.cpm
+    return value.quantize(Decimal(1))
+
+
+@dataclass
+class Figures:
+    """The figures of a slice (a period, a content item, an advocate, a department…)."""
+
+    shares: int = 0
+    clicks: int = 0
+    unique_clicks: int = 0
+    conversions: float = 0  # fractional under linear and time-decay attribution
+    conversion_value: Decimal = Decimal(0)
+    reactions: int = 0
+    impressions: int = 0
+    emv: Decimal = Decimal(0)
+    potential_reach: int = 0
+
+    @property
+    def engagement(self) -> int:
+        return self.reactions
+
+    @property
+    def ctr(self) -> float:
+        return round(self.clicks / self.shares, 2) if self.shares else 0.0
+
+    def add(self, row: dict[str, Any], rate: Rate | None) -> None:
+        for name in _SUMS:
+            setattr(self, name, getattr(self, name) + (row.get(name) or 0))
+        if rate is not None:
+            self.emv += emv({k: row.get(k) or 0 for k in _SUMS}, rate)
+
+
+@dataclass
+class Summary(Figures):
+    """The program's figures for a period: ``GET /api/v1/analytics/summary``."""
+
+    active_advocates: int = 0
+    enrolled_advocates: int = 0
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    @property
+    def participation_rate(self) -> float:
+        if not self.enrolled_advocates:
+            return 0.0
+        return round(self.active_advocates / self.enrolled_advocates, 4)
+
+    def value_of(self, metric: str) -> float:
+        value = getattr(self, metric)
+        return float(value)
+
+
+def _sums(rows: QuerySet[Any], *group: str) -> Iterable[dict[str, Any]]:
+    return rows.values(*group).annotate(**{name: Sum(name) for name in _SUMS}).order_by()
+
+
+def _reach_and_active(rows: QuerySet[Any]) -> tuple[int, int]:
+    """Potential reach (each advocate's followers counted once per network) and how many
+    advocates shared, over a period's rollup rows: one query."""
+    inner = rows.filter(shares__gt=0).values("membership_id", "network").annotate(r=Max("reach"))
+    sql, params = inner.order_by().query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COALESCE(SUM(t.r), 0), COUNT(DISTINCT t.membership_id) FROM ({sql}) t",  # noqa: S608
+            params,
+        )
+        reach, active = cursor.fetchone()
+    return int(reach), int(active)
+
+
+def enrolled_advocates(*, actor: Actor, departments: frozenset[int] | None) -> int:
+    people = Membership.objects.filter(
+        organization=actor.organization,
+        status=Membership.Status.ACTIVE,
+        role_grants__role=Role.ADVOCATE,
+    )
+    if departments is not None:
+        people = people.filter(department_id__in=departments)
+    return people.count()
+
+
+def summary(*, actor: Actor, filters: Filters) -> Summary:
+    """The program's figures over the filters' period (four queries)."""
+    rates = rates_for(actor)
+    result = Summary(start=filters.start, end=filters.end)
+    for row in _sums(_rows(actor, filters, detail=False), "network"):
+        result.add(row, rates.get(row["network"]))
+    result.potential_reach, result.active_advocates = _reach_and_active(
+        _rows(actor, filters, detail=True)
+    )
+    result.enrolled_advocates = enrolled_advocates(actor=actor, departments=filters.departments)
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Over time
+
+
+@dataclass(frozen=True)
+class Point:
+    start: dt.date
+    figures: Figures
+
+
+def _bucket(day: dt.date, grain: str) -> dt.date:
+    if grain == "week":
+        return day - dt.timedelta(days=day.weekday())
+    if grain == "month":
+        return day.replace(day=1)
+    return day
+
+
+def grain_for(filters: Filters) -> str:
+    """Days up to two months, weeks up to a year, months beyond."""
+    return "day" if filters.days <= 62 else "week" if filters.days <= 366 else "month"
+
+
+def trend(*, actor: Actor, filters: Filters, grain: str | None = None) -> list[Point]:
+    """The figures per day, week or month over the period, every bucket present (zeros where
+    nothing happened)."""
+    grain = grain or grain_for(filters)
+    rates = rates_for(actor)
+    buckets: dict[dt.date, Figures] = {}
+    day = filters.start
+    while day <= filters.end:
+        buckets.setdefault(_bucket(day, grain), Figures())
+        day += dt.timedelta(days=1)
+    for row in _sums(_rows(actor, filters, detail=False), "day", "network"):
+        buckets[_bucket(row["day"], grain)].add(row, rates.get(row["network"]))
+    return [Point(start, figures) for start, figures in sorted(buckets.items())]
+
+
+# ---------------------------------------------------------------------------------------------
+# Rankings: content, advocates, departments, networks, campaigns
+
+DIMENSIONS = ("content", "advocate", "department", "network", "campaign")
+ORDERS = ("clicks", "unique_clicks", "shares", "conversions", "emv", "engagement")
+_GROUP = {
+    "content": "content_id",
+    "advocate": "membership_id",
+    "department": "department_id",
+    "network": "network",
+    "campaign": "campaign_id",
+}
+
+
+@dataclass
+class Row:
+    key: Any
+    label: str
+    figures: Figures = field(default_factory=Figures)
+    named: bool = True  # False: people who chose not to appear, gathered into one row
+
+
+@dataclass(frozen=True)
+class Ranking:
+    dimension: str
+    rows: list[Row]
+    total: int  # rows before the page was cut
+
+
+def ranking(
+    *,
+    actor: Actor,
+    filters: Filters,
+    dimension: str,
+    order: str = "clicks",
+    limit: int = 20,
+    offset: int = 0,
+    labels: Any = None,
+) -> Ranking:
+    """The figures per content item, advocate, department, network or campaign, best first.
+
+    ``labels``: a function ``(dimension, keys) -> {key: label}`` naming the rows (the caller
+    knows how: see ``analytics.naming``). Advocates who chose not to appear are gathered into a
+    single unnamed row.
+    """
+    if dimension not in DIMENSIONS:
+        raise DomainError(
+            _("Unknown breakdown."), code="invalid_filters", fields={"by": [_("Unknown.")]}
+        )
+    if order not in ORDERS:
+        raise DomainError(
+            _("Unknown order."), code="invalid_filters", fields={"order": [_("Unknown.")]}
+        )
+    group = _GROUP[dimension]
+    detail = dimension in {"content", "advocate", "campaign"}
+    rates = rates_for(actor)
+    by_key: dict[Any, Figures] = defaultdict(Figures)
+    for row in _sums(_rows(actor, filters, detail=detail), group, "network"):
+        by_key[row[group]].add(row, rates.get(row["network"]))
+    if detail and dimension == "advocate":
+        reach = (
+            _rows(actor, filters, detail=True)
+            .filter(shares__gt=0)
+            .values("membership_id", "network")
+            .annotate(r=Max("reach"))
+            .order_by()
+        )
+        for row in reach:
+            by_key[row["membership_id"]].potential_reach += row["r"] or 0
+    names = labels(dimension, list(by_key)) if labels else {}
+    rows: list[Row] = []
+    hidden = Row(key=None, label=_("People who chose not to appear"), named=False)
+    for key, figures in by_key.items():
+        label = names.get(key, "" if key is not None else _("No department"))
+        if dimension == "advocate" and label is None:
+            _merge(hidden.figures, figures)
+            continue
+        rows.append(Row(key=key, label=label or str(key), figures=figures))
+    if hidden.figures.shares or hidden.figures.clicks or hidden.figures.conversions:
+        rows.append(hidden)
+    rows.sort(key=lambda r: (-float(getattr(r.figures, order)), r.label))
+    return Ranking(dimension=dimension, rows=rows[offset : offset + limit], total=len(rows))
+
+
+def _merge(into: Figures, other: Figures) -> None:
+    for name in (*_SUMS, "emv", "potential_reach"):
+        setattr(into, name, getattr(into, name) + getattr(other, name))
+
+
+def participation_by_department(*, actor: Actor, filters: Filters) -> dict[int | None, tuple[int, int]]:
+    """Per department: (advocates who shared in the period, enrolled advocates)."""
+    active = dict(
+        _rows(actor, filters, detail=True)
+        .filter(shares__gt=0)
+        .values("department_id")
+        .annotate(n=Count("membership_id", distinct=True))
+        .values_list("department_id", "n")
+        .order_by()
+    )
+    people = Membership.objects.filter(
+        organization=actor.organization,
+        status=Membership.Status.ACTIVE,
+        role_grants__role=Role.ADVOCATE,
+    )
+    if filters.departments is not None:
+        people = people.filter(department_id__in=filters.departments)
+    enrolled = dict(
+        people.values("department_id")
+        .annotate(n=Count("id"))
+        .values_list("department_id", "n")
+        .order_by()
+    )
+    return {
+        key: (active.get(key, 0), enrolled.get(key, 0))
+        for key in set(active) | set(enrolled)
+        if key is not None or filters.departments is None
+    }
+

@@ -1,0 +1,19 @@
+"""Background work of analytics: keeping the rollups current, and the quarterly report."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from ouendan.analytics.services.rollups import rollups_build, rollups_mark_recent
+
+
+@task()
+def rollups_build_task() -> int:
+    """Periodic: rebuild the days that received events since the last run (safe to run twice)."""
+    return rollups_build()
+
+
+@task()
+def rollups_mark_recent_task() -> int:
+    """Periodic (daily): mark the last days of every organization, for what leaves no trace."""
+    return rollups_mark_recent()
