@@ -119,7 +119,7 @@ def _mark_clicks() -> int:
 def _mark_by_time(name: str, rows: Any, now: dt.datetime) -> int:
     """``rows``: a function from the earliest write time to ``(organization, event time)`` pairs."""
     cursor = _cursor(name)
-    since = (cursor.at or dt.datetime.min.replace(tzinfo=dt.UTC)) - TIME_LOOKBACK
+    since = cursor.at - TIME_LOOKBACK if cursor.at else dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
     marked = _mark(_days_of(rows(since)))
     cursor.at = now
     cursor.save(update_fields=["at"])
