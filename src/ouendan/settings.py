@@ -252,12 +252,17 @@ BLUESKY_SERVICE_URL = env_str("OUENDAN_BLUESKY_SERVICE_URL", "https://bsky.socia
 INTEGRATIONS_ALLOW_LOOPBACK = RELAXED and env_bool("OUENDAN_INTEGRATIONS_ALLOW_LOOPBACK", False)
 
 # --- E-mail ---------------------------------------------------------------------------------------
-EMAIL_URL = env_str("EMAIL_URL", "console://")
+# ``file://<folder>`` writes each mail to a file there (the demo's default: var/mail, so the
+# quarterly report and invitations can be read without a mail server).
+EMAIL_URL = env_str("EMAIL_URL", f"file://{VAR_DIR / 'mail'}" if DEMO else "console://")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Ouendan <noreply@ouendan.invalid>")
 if EMAIL_URL.startswith("console:"):
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 elif EMAIL_URL.startswith("locmem:"):
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+elif EMAIL_URL.startswith("file:"):
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = EMAIL_URL.removeprefix("file://") or str(VAR_DIR / "mail")
 else:
     from urllib.parse import unquote, urlsplit
 
@@ -266,7 +271,8 @@ else:
         from django.core.exceptions import ImproperlyConfigured
 
         raise ImproperlyConfigured(
-            f"EMAIL_URL scheme {_email.scheme!r} is not one of console, locmem, smtp, smtps."
+            f"EMAIL_URL scheme {_email.scheme!r} is not one of console, locmem, file, smtp, "
+            "smtps, submission."
         )
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = _email.hostname or "localhost"
