@@ -25,6 +25,11 @@ JOBS: tuple[PeriodicJob, ...] = (
         task="ouendan.analytics.tasks.rollups_build_task",
     ),
     PeriodicJob(
+        name="analytics.quarterly_reports",
+        every=timedelta(hours=1),  # makes each ended quarter's report once
+        task="ouendan.analytics.tasks.reports_schedule_task",
+    ),
+    PeriodicJob(
         name="analytics.recheck_recent_days",
         every=timedelta(days=1),
         task="ouendan.analytics.tasks.rollups_mark_recent_task",

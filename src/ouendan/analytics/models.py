@@ -136,6 +136,10 @@ class AnalyticsSettings(models.Model):
         Organization, on_delete=models.CASCADE, related_name="analytics_settings"
     )
     currency = models.CharField(_("currency"), max_length=3, default="JPY")
+    # Quarters follow the fiscal year: most Japanese companies start it in April (第1四半期 = 4–6月).
+    fiscal_year_start = models.PositiveSmallIntegerField(
+        _("first month of the fiscal year"), default=4
+    )
     licence_cost = models.DecimalField(
         _("licences and hosting per month"), max_digits=14, decimal_places=2, default=Decimal(0)
     )
@@ -172,6 +176,9 @@ class KpiGoal(models.Model):
     baseline = models.DecimalField(
         _("baseline"), max_digits=16, decimal_places=2, null=True, blank=True
     )
+    # True: measured by Ouendan over the period before, when the goal was set (and again only
+    # when its metric, period or department change); False: entered by the program.
+    baseline_computed = models.BooleanField(default=False)
     department = models.ForeignKey(
         Department, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )

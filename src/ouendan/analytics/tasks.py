@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from ouendan.analytics.services.reports import report_make, reports_schedule_run
 from ouendan.analytics.services.rollups import rollups_build, rollups_mark_recent
 
 
@@ -17,3 +18,15 @@ def rollups_build_task() -> int:
 def rollups_mark_recent_task() -> int:
     """Periodic (daily): mark the last days of every organization, for what leaves no trace."""
     return rollups_mark_recent()
+
+
+@task()
+def report_make_task(report_id: int) -> str:
+    """Render a requested quarterly report's PDF."""
+    return report_make(report_id=report_id).status
+
+
+@task()
+def reports_schedule_task() -> int:
+    """Periodic: make and e-mail each scheduled organization's report once its quarter ends."""
+    return reports_schedule_run()
