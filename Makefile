@@ -13,7 +13,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 # Tests that need Redis read this (they skip without it outside CI, and fail without it in CI).
 export OUENDAN_TEST_REDIS_URL ?= $(REDIS_TEST_URL)
 
-.PHONY: install messages demo demo-reset test lint typecheck test-sqlite test-postgres browser-deps \
+.PHONY: install messages demo demo-reset test lint typecheck test-sqlite test-postgres browser-deps pdf-deps \
         services makemessages run-web run-worker run-scheduler benchmark clean
 
 $(STAMP): pyproject.toml constraints.txt
@@ -25,7 +25,7 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	@touch $(STAMP)
 
-install: $(STAMP) messages
+install: $(STAMP) messages pdf-deps
 
 # Compiled catalogs are built, not committed (Babel: no system gettext needed).
 messages: $(STAMP)
@@ -49,6 +49,10 @@ demo-reset: install
 
 browser-deps:
 	@bash scripts/ensure-browser.sh
+
+# PDF reports: Pango, HarfBuzz's subsetter and Noto Sans CJK JP, from Debian when missing.
+pdf-deps:
+	@bash scripts/ensure-pdf-deps.sh
 
 # CI=true: PostgreSQL and Redis must answer (started here when they are installed but stopped).
 services: $(STAMP)

@@ -14,9 +14,8 @@ from ouendan.accounts.roles import Role
 from ouendan.analytics.models import Report, ReportSchedule
 from ouendan.analytics.pdf import PdfUnavailable, require_japanese_font
 from ouendan.analytics.periods import quarter_containing
+from ouendan.analytics.selectors.reports import quarter_for, report_get
 from ouendan.analytics.services.reports import (
-    quarter_for,
-    report_get,
     report_make,
     report_request,
     report_schedule_update,
@@ -100,7 +99,10 @@ def test_an_english_report(org, immediate_tasks, django_capture_on_commit_callba
 def test_the_schedule_sends_each_ended_quarter_once(org, settings):
     pm = actor(make_person(org, roles=[Role.PROGRAM_MANAGER]))
     report_schedule_update(
-        actor=pm, enabled=True, recipients=["ceo@example.co.jp", " cfo@example.co.jp "], language="ja"
+        actor=pm,
+        enabled=True,
+        recipients=["ceo@example.co.jp", " cfo@example.co.jp "],
+        language="ja",
     )
     now = dt.datetime(2027, 1, 5, 9, 0, tzinfo=dt.UTC)
     assert reports_schedule_run(now=now) == 1
@@ -123,7 +125,7 @@ def test_the_schedule_is_validated(org):
         report_schedule_update(actor=pm, enabled=True, recipients=[], language="ja")
     assert not ReportSchedule.objects.exists()
     manager = actor(make_person(org, roles=[Role.MANAGER]))
-    with pytest.raises(Exception, match="analytics.manage"):
+    with pytest.raises(Exception, match=r"analytics\.manage"):
         report_schedule_update(actor=manager, enabled=False, recipients=[], language="ja")
 
 

@@ -23,11 +23,19 @@ class Metric:
 METRICS: dict[str, Metric] = {
     m.key: m
     for m in (
-        Metric("shares", _("Shares"), _("Times an advocate shared a content item to a network."), "count"),
+        Metric(
+            "shares",
+            _("Shares"),
+            _("Times an advocate shared a content item to a network."),
+            "count",
+        ),
         Metric(
             "clicks",
             _("Clicks"),
-            _("Human visits through the tracked links: crawlers, previews, prefetches and the sharer's own clicks left out."),
+            _(
+                "Human visits through the tracked links: crawlers, previews, prefetches "
+                "and the sharer's own clicks left out."
+            ),
             "count",
         ),
         Metric(
@@ -40,7 +48,10 @@ METRICS: dict[str, Metric] = {
         Metric(
             "conversions",
             _("Conversions"),
-            _("Applications, leads and other results reported by the company's sites, credited to the last click (last touch)."),
+            _(
+                "Applications, leads and other results reported by the company's sites, "
+                "credited to the last click (last touch)."
+            ),
             "count",
         ),
         Metric(
@@ -52,25 +63,37 @@ METRICS: dict[str, Metric] = {
         Metric(
             "potential_reach",
             _("Potential reach"),
-            _("Followers of the advocates who shared, each advocate counted once per network in the period."),
+            _(
+                "Followers of the advocates who shared, each advocate counted once per "
+                "network in the period."
+            ),
             "count",
         ),
         Metric(
             "engagement",
             _("Engagement"),
-            _("Likes, reposts and comments on the shares, as synced from connected accounts or entered by the advocate."),
+            _(
+                "Likes, reposts and comments on the shares, as synced from connected "
+                "accounts or entered by the advocate."
+            ),
             "count",
         ),
         Metric(
             "emv",
             _("Earned media value"),
-            _("What the same results would have cost in advertising: impressions ÷ 1,000 × CPM + CPC × (clicks + reaction weight × reactions), per network."),
+            _(
+                "What the same results would have cost in advertising: impressions ÷ "
+                "1,000 × CPM + CPC × (clicks + reaction weight × reactions), per network."
+            ),
             "money",
         ),
         Metric(
             "participation_rate",
             _("Participation rate"),
-            _("Advocates with at least one share in the period ÷ enrolled advocates. Healthy programs run at 30 % or more."),
+            _(
+                "Advocates with at least one share in the period ÷ enrolled advocates. "
+                "Healthy programs run at 30 % or more."
+            ),
             "percent",
         ),
         Metric(

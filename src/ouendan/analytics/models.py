@@ -73,6 +73,9 @@ class DailyRollup(Figures):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.day} {self.network} content {self.content_id} by {self.membership_id}"
+
 
 class DailyTotal(Figures):
     """One day × department × network: the overview's sums without a row per person or item.
@@ -90,6 +93,9 @@ class DailyTotal(Figures):
     class Meta:
         indexes = [models.Index(fields=["organization", "day"], name="daily_total_day")]
 
+    def __str__(self) -> str:
+        return f"{self.day} {self.network} department {self.department_id}"
+
 
 class DirtyDay(models.Model):
     """A day whose rollups must be rebuilt (an event of that day arrived after it was built)."""
@@ -103,6 +109,9 @@ class DirtyDay(models.Model):
             models.UniqueConstraint(fields=["organization", "day"], name="dirty_day_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.day}"
+
 
 class RollupCursor(models.Model):
     """How far each source of events has been read (``position``: an id; ``at``: a time)."""
@@ -110,6 +119,9 @@ class RollupCursor(models.Model):
     name = models.CharField(max_length=40, unique=True)
     position = models.BigIntegerField(default=0)
     at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class NetworkRate(models.Model):
@@ -128,6 +140,9 @@ class NetworkRate(models.Model):
             models.UniqueConstraint(fields=["organization", "network"], name="network_rate_unique")
         ]
 
+    def __str__(self) -> str:
+        return self.network
+
 
 class AnalyticsSettings(models.Model):
     """The organization's currency for values and the ROI assumptions (all per month)."""
@@ -136,7 +151,8 @@ class AnalyticsSettings(models.Model):
         Organization, on_delete=models.CASCADE, related_name="analytics_settings"
     )
     currency = models.CharField(_("currency"), max_length=3, default="JPY")
-    # Quarters follow the fiscal year: most Japanese companies start it in April (第1四半期 = 4–6月).
+    # Quarters follow the fiscal year: most Japanese companies start it in April
+    # (第1四半期 = 4–6月).
     fiscal_year_start = models.PositiveSmallIntegerField(
         _("first month of the fiscal year"), default=4
     )
@@ -156,6 +172,9 @@ class AnalyticsSettings(models.Model):
     # hire through it saves, divided by applicants per hire).
     conversion_values = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"analytics settings of {self.organization_id}"
 
 
 class KpiGoal(models.Model):
@@ -188,6 +207,9 @@ class KpiGoal(models.Model):
     class Meta:
         ordering = ["ends_on", "name", "pk"]
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class ReportSchedule(models.Model):
     """Who receives the quarterly executive report, in which language."""
@@ -199,6 +221,9 @@ class ReportSchedule(models.Model):
     recipients = models.JSONField(default=list, blank=True)  # e-mail addresses
     language = models.CharField(_("language"), max_length=8, default="ja")
     updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"report schedule of {self.organization_id}"
 
 
 class Report(models.Model):
@@ -235,3 +260,5 @@ class Report(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"report {self.starts_on}–{self.ends_on}"

@@ -32,7 +32,9 @@ def labels_for(actor: Actor) -> Any:
         if dimension == "department":
             return dict(department_paths(actor=actor))
         if dimension == "network":
-            return {k: str(RULES[Network(k)].label) for k in wanted if k in Network.__members__.values()}
+            return {
+                k: str(RULES[Network(k)].label) for k in wanted if k in Network.__members__.values()
+            }
         people = Membership.objects.filter(organization=actor.organization, pk__in=wanted)
         return {m.pk: public_name(m, actor.organization) for m in people}
 

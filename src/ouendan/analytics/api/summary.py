@@ -56,7 +56,11 @@ def _day(actor: Actor, value: str | None, name: str) -> dt.date | None:
 
 
 def filters_from(request: HttpRequest, query: PeriodQuery) -> Filters:
-    actor = request_actor(request)
+    return filters_of(request_actor(request), query)
+
+
+def filters_of(actor: Actor, query: PeriodQuery) -> Filters:
+    """The period and filters asked, scoped to the actor (the pages' query strings too)."""
     return filters_for(
         actor=actor,
         start=_day(actor, query.from_, "from"),

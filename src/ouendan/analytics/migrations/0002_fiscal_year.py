@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('analytics', '0001_initial'),
+        ("analytics", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='analyticssettings',
-            name='fiscal_year_start',
-            field=models.PositiveSmallIntegerField(default=4, verbose_name='first month of the fiscal year'),
+            model_name="analyticssettings",
+            name="fiscal_year_start",
+            field=models.PositiveSmallIntegerField(
+                default=4, verbose_name="first month of the fiscal year"
+            ),
         ),
     ]

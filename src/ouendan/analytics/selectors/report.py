@@ -214,7 +214,9 @@ def _highlights(data: ReportData, points: list[Any]) -> list[str]:
     if data.conversion_types:
         parts = [f"{name} {count:,}" for name, count, _value in data.conversion_types if count]
         if parts:
-            lines.append(_("Results credited to advocates: %(parts)s.") % {"parts": "、".join(parts)})
+            lines.append(
+                _("Results credited to advocates: %(parts)s.") % {"parts": "、".join(parts)}
+            )
     if data.top_content and data.top_content[0].figures.clicks:
         best = data.top_content[0]
         lines.append(
@@ -225,7 +227,10 @@ def _highlights(data: ReportData, points: list[Any]) -> list[str]:
     if busiest is not None and busiest.figures.clicks:
         lines.append(
             _("The busiest week began on %(day)s (%(clicks)s clicks).")
-            % {"day": f"{busiest.start:%Y-%m-%d}", "clicks": charts.format_number(busiest.figures.clicks)}
+            % {
+                "day": f"{busiest.start:%Y-%m-%d}",
+                "clicks": charts.format_number(busiest.figures.clicks),
+            }
         )
     leaders = [line for line in data.departments if line.enrolled >= 3 and line.active]
     if leaders:
@@ -242,5 +247,3 @@ def _highlights(data: ReportData, points: list[Any]) -> list[str]:
         }
     )
     return lines
-
-

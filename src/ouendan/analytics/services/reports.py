@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,51 +20,23 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ouendan.accounts.audit import audit_record
-from ouendan.accounts.models import Membership, Organization
-from ouendan.accounts.permissions import Action, Actor, actor_for_membership, require, system_actor
-from ouendan.analytics.models import AnalyticsSettings, Report, ReportSchedule
+from ouendan.accounts.models import Membership
+from ouendan.accounts.permissions import (
+    Action,
+    Actor,
+    actor_for_membership,
+    require,
+    system_actor,
+)
+from ouendan.analytics.models import Report, ReportSchedule
 from ouendan.analytics.pdf import render_pdf
 from ouendan.analytics.periods import Quarter, quarter_containing
-from ouendan.core.errors import DomainError, NotFound
+from ouendan.analytics.selectors.reports import fiscal_year_start, organization_today
+from ouendan.core.errors import DomainError
 
 logger = logging.getLogger(__name__)
 LANGUAGES = ("ja", "en")
 MAX_RECIPIENTS = 50
-
-
-def fiscal_year_start(organization: Organization) -> int:
-    row = AnalyticsSettings.objects.filter(organization=organization).first()
-    return row.fiscal_year_start if row else 4
-
-
-def organization_today(organization: Organization, now: dt.datetime | None = None) -> dt.date:
-    return (now or timezone.now()).astimezone(ZoneInfo(organization.time_zone)).date()
-
-
-def quarter_for(
-    organization: Organization, *, fiscal_year: int | None = None, number: int | None = None
-) -> Quarter:
-    """A quarter of the organization's fiscal year (default: the one running today)."""
-    start_month = fiscal_year_start(organization)
-    today = organization_today(organization)
-    if fiscal_year is None and number is None:
-        return quarter_containing(today, start_month)
-    if fiscal_year is None or number is None or not 1 <= number <= 4 or not 2000 <= fiscal_year <= 2100:
-        raise DomainError(
-            _("Choose a fiscal year and a quarter from 1 to 4."),
-            code="invalid_quarter",
-            fields={"quarter": [_("Choose a quarter from 1 to 4.")]},
-        )
-    first_month = (start_month - 1 + (number - 1) * 3) % 12 + 1
-    year = fiscal_year + (1 if first_month < start_month else 0)
-    quarter = quarter_containing(dt.date(year, first_month, 1), start_month)
-    if quarter.start > today:
-        raise DomainError(
-            _("That quarter has not begun yet."),
-            code="invalid_quarter",
-            fields={"quarter": [_("Choose a quarter that has begun.")]},
-        )
-    return quarter
 
 
 def _language(language: str) -> str:
@@ -198,20 +169,6 @@ def reports_schedule_run(*, now: dt.datetime | None = None) -> int:
         report = report_make(report_id=report.pk)
         sent += report_send(report=report, recipients=list(schedule.recipients)) and 1
     return sent
-
-
-def report_get(*, actor: Actor, report_id: int) -> Report:
-    """A report the actor may read: their own, or any for the program (and admins)."""
-    require(actor, Action.ANALYTICS_VIEW)
-    reports = Report.objects.filter(organization=actor.organization)
-    from ouendan.accounts.permissions import can
-
-    if not can(actor, Action.ANALYTICS_MANAGE):
-        reports = reports.filter(requested_by=actor.membership) if actor.membership else reports.none()
-    report = reports.filter(pk=report_id).first()
-    if report is None:
-        raise NotFound(_("No such report."), code="not_found")
-    return report
 
 
 def report_schedule_update(

@@ -266,12 +266,13 @@ def _day_rows(organization_id: int, start: dt.datetime, end: dt.datetime) -> dic
             network=F("share__network"),
         )
         .annotate(
-            reactions=Sum(F("likes") + F("reposts") + F("replies")),
-            impressions=Coalesce(Sum("impressions"), 0),
+            total_reactions=Sum(F("likes") + F("reposts") + F("replies")),
+            total_impressions=Coalesce(Sum("impressions"), 0),
         )
     ):
         row = rows[(r["content_id"], r["membership_id"], r["network"])]
-        row["reactions"], row["impressions"] = r["reactions"] or 0, r["impressions"]
+        row["reactions"] = r["total_reactions"] or 0
+        row["impressions"] = r["total_impressions"]
     return rows
 
 
