@@ -47,6 +47,10 @@ class Share(models.Model):
     verdict = models.CharField(max_length=8, default="pass")
     findings = models.JSONField(default=list, blank=True)  # the warnings shown when sharing
     confirmed_at = models.DateTimeField(null=True, blank=True)  # "I posted it"
+    # Potential reach: the sharer's follower count on this network known when they shared
+    # (``NetworkAudience``); null when nobody knew it. Kept on the share so that a later count
+    # does not rewrite what past shares could reach.
+    reach = models.PositiveIntegerField(_("potential reach"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -70,7 +74,8 @@ class Share(models.Model):
 
 
 class SharingProfile(models.Model):
-    """What an employee's next share should remember: their Mastodon instance."""
+    """What an employee's next share should remember: their Mastodon instance. Their follower
+    counts are ``NetworkAudience`` rows, one per network."""
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     membership = models.OneToOneField(
@@ -81,6 +86,46 @@ class SharingProfile(models.Model):
 
     def __str__(self) -> str:
         return f"sharing profile of {self.membership_id}"
+
+
+class NetworkAudience(models.Model):
+    """How many people follow an employee on one network: the potential reach of their shares
+    there, copied onto each share when it is made (``Share.reach``).
+
+    One row per person and network rather than a JSON object on ``SharingProfile``: each count
+    carries its own source and date; the unique constraint lets two writers (the person on their
+    profile page, integrations refreshing a connection) upsert different networks without one
+    overwriting the other's whole object; and analytics can join and sum counts in SQL on SQLite
+    and PostgreSQL alike, without reading JSON.
+
+    ``source``: ``network`` when a connected account reported it (integrations calls
+    ``audience_set`` on connect and renewal), ``self`` when the person entered it. While
+    ``connected`` is true the network's count wins: the person cannot overwrite it until the
+    account is disconnected (the count then stays, as last reported, and becomes editable).
+    """
+
+    class Source(models.TextChoices):
+        NETWORK = "network", pgettext_lazy("audience source", "Reported by the network")
+        SELF = "self", pgettext_lazy("audience source", "Entered by you")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="audiences")
+    network = models.CharField(max_length=16, choices=NETWORK_CHOICES[1:])
+    followers = models.PositiveIntegerField(_("followers"))
+    source = models.CharField(max_length=8, choices=Source.choices)
+    # A connected account keeps this count up to date (integrations says when it stops).
+    connected = models.BooleanField(default=False)
+    learned_at = models.DateTimeField()  # when the count was reported or entered
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership", "network"], name="network_audience_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.network} audience of {self.membership_id}"
 
 
 class ShareMetrics(models.Model):

@@ -17,13 +17,14 @@ from ouendan.accounts.models import Department
 from ouendan.accounts.permissions import Action, Actor, require
 from ouendan.content.models import ContentImage, ContentItem, TopicSubscription
 from ouendan.core.errors import DomainError, NotFound
-from ouendan.sharing.models import Share
+from ouendan.networks import RULES
+from ouendan.sharing.models import NetworkAudience, Share
 from ouendan.tracking.models import Click
 
 NEW_FOR = timedelta(days=3)
 
 
-def _person(actor: Actor) -> None:
+def person_required(actor: Actor) -> None:
     if actor.membership is None:
         raise DomainError(
             _("Only a person can share: use a personal token or sign in."),
@@ -79,7 +80,7 @@ def _matches_lists(row: Mapping[str, Any], language: str, roles: set[str]) -> bo
 def feed_content_ids(*, actor: Actor, topic_id: int | None = None) -> list[int]:
     """The actor's feed in order: pinned, featured, from followed topics, newest."""
     require(actor, Action.FEED_VIEW)
-    _person(actor)
+    person_required(actor)
     followed = TopicSubscription.objects.filter(
         membership=actor.membership, topic__content_items=OuterRef("pk")
     )
@@ -117,7 +118,7 @@ def feed_item_check(*, actor: Actor, content_id: int) -> None:
     if actor.membership is None:  # what does not exist is not found, for anyone
         if not ContentItem.objects.filter(organization=actor.organization, pk=content_id).exists():
             raise NotFound(_("That content is not in your feed."))
-        _person(actor)
+        person_required(actor)
     found = (
         _meant_for(actor).filter(pk=content_id).values("pk", "audience_languages", "audience_roles")
     ).first()
@@ -148,7 +149,7 @@ def _shares(actor: Actor) -> QuerySet[Share]:
 
 def shares_mine(*, actor: Actor, network: str = "") -> QuerySet[Share]:
     require(actor, Action.FEED_VIEW)  # reading one's own shares needs no write scope
-    _person(actor)
+    person_required(actor)
     shares = _shares(actor).filter(membership=actor.membership)
     return shares.filter(network=network) if network else shares
 
@@ -190,7 +191,7 @@ def impact_summary(*, actor: Actor, now: datetime | None = None) -> Impact:
     """The actor's shares and the human clicks they brought (their own clicks excluded), by
     network and per day over the last four weeks (in the organization's time zone)."""
     require(actor, Action.FEED_VIEW)
-    _person(actor)
+    person_required(actor)
     rows = (
         Share.objects.filter(membership=actor.membership)
         .values("network")
@@ -227,4 +228,61 @@ def impact_summary(*, actor: Actor, now: datetime | None = None) -> Impact:
         unique_clicks=sum(n.unique_clicks for n in networks),
         networks=networks,
         days=days,
+    )
+
+
+# --- Follower counts (potential reach) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AudienceRow:
+    """One network on the person's sharing profile: the count known for them there, if any."""
+
+    network: str
+    label: str
+    followers: int | None  # None: unknown
+    source: str  # "network", "self", or "" when unknown
+    learned_at: datetime | None
+    connected: bool  # a connected account keeps the count: the person cannot edit it
+    used: bool  # they have shared on it, or a count is known
+
+
+def audience_mine(*, actor: Actor) -> list[AudienceRow]:
+    """Every network, in the usual order, with the actor's follower count there."""
+    require(actor, Action.FEED_VIEW)
+    person_required(actor)
+    known = {
+        audience.network: audience
+        for audience in NetworkAudience.objects.filter(
+            organization=actor.organization, membership=actor.membership
+        )
+    }
+    shared = set(
+        Share.objects.filter(membership=actor.membership)
+        .values_list("network", flat=True)
+        .distinct()
+    )
+    rows = []
+    for network, rules in RULES.items():
+        audience = known.get(network.value)
+        rows.append(
+            AudienceRow(
+                network=network.value,
+                label=str(rules.label),
+                followers=audience.followers if audience else None,
+                source=audience.source if audience else "",
+                learned_at=audience.learned_at if audience else None,
+                connected=bool(audience and audience.connected),
+                used=audience is not None or network.value in shared,
+            )
+        )
+    return rows
+
+
+def audience_followers(*, membership_id: int, network: str) -> int | None:
+    """The follower count known for the person on ``network`` now (a share's reach)."""
+    return (
+        NetworkAudience.objects.filter(membership_id=membership_id, network=network)
+        .values_list("followers", flat=True)
+        .first()
     )

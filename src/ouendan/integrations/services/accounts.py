@@ -39,6 +39,7 @@ from ouendan.integrations.selectors import (
 )
 from ouendan.networks import RULES, Network
 from ouendan.sharing.intents import mastodon_instance_clean
+from ouendan.sharing.services.audience import audience_release, audience_set
 
 logger = logging.getLogger("ouendan.integrations")
 
@@ -189,6 +190,15 @@ def _account_save(
             action="connection.connected",
             target=account,
             data={"network": network, "handle": account.handle, "renewed": existing is not None},
+        )
+        # The follower count is the potential reach of the person's shares (sharing keeps it).
+        audience_set(
+            actor=actor,
+            membership=actor.membership,
+            network=network,
+            followers=profile.followers,
+            source="network",
+            now=now,
         )
     return account
 
@@ -374,6 +384,8 @@ def account_close(*, actor: Actor, account: ConnectedAccount) -> ConnectedAccoun
         account.access_token = ""
         account.refresh_token = ""
         account.save()
+        # Its last follower count stays; the person may correct it from now on.
+        audience_release(membership_id=account.membership_id, network=account.network)
         audit_record(
             actor=actor,
             action="connection.disconnected",
@@ -396,6 +408,8 @@ def _needs_reconnect(account: ConnectedAccount, reason: str) -> None:
     )
     account.status = ConnectedAccount.Status.NEEDS_RECONNECT
     if fresh:
+        # No longer kept by the network: the person may correct it until they reconnect.
+        audience_release(membership_id=account.membership_id, network=account.network)
         audit_record(
             actor=system_actor(account.organization, "integrations"),
             action="connection.lapsed",
@@ -437,13 +451,14 @@ def accounts_renew(*, now: datetime) -> int:
         "organization", "membership__user"
     )
     for account in live.exclude(refresh_token="").filter(refresh_expires_at__lt=now + RENEW_AHEAD):
+        connector = connector_for(account.organization_id, account.network, account.instance)
         try:
-            account_refresh(
-                account, connector_for(account.organization_id, account.network, account.instance)
-            )
+            grant = account_refresh(account, connector)
             renewed += 1
         except ConnectorError as exc:
             logger.info("renewing %s %s failed: %s", account.network, account.pk, exc)
+            continue
+        _followers_refresh(account, connector, grant, now=now)
     for account in live.filter(refresh_token="", expires_at__lt=now):
         _needs_reconnect(account, "the network's access has ended")
     for account in live.filter(
@@ -454,6 +469,31 @@ def accounts_renew(*, now: datetime) -> int:
         ):
             _tell_owner(account, lapsed=False)
     return renewed
+
+
+def _followers_refresh(
+    account: ConnectedAccount, connector: Connector, grant: Grant, *, now: datetime
+) -> None:
+    """A renewal also reads the follower count again (the potential reach of the person's next
+    shares); a network that does not answer keeps the count known so far."""
+    try:
+        followers = connector.profile(grant).followers
+    except ConnectorError as exc:
+        logger.info("reading followers of %s %s failed: %s", account.network, account.pk, exc)
+        return
+    if followers is None:
+        return
+    with transaction.atomic():
+        ConnectedAccount.objects.filter(pk=account.pk).update(followers=followers, followers_at=now)
+        audience_set(
+            actor=system_actor(account.organization, "integrations"),
+            membership=account.membership,
+            network=account.network,
+            followers=followers,
+            source="network",
+            now=now,
+        )
+    account.followers, account.followers_at = followers, now
 
 
 def _tell_owner(account: ConnectedAccount, *, lapsed: bool) -> None:

@@ -95,6 +95,10 @@ class ShareOut(Schema):
     metrics: MetricsOut | None = Field(
         description="Likes, reposts and comments: from the network (`synced`) or entered by you."
     )
+    reach: int | None = Field(
+        description="Potential reach: your follower count on this network known when you "
+        "shared (`GET /me/audience`); `null` when it was not known."
+    )
 
 
 class SharesFilter(Schema):
@@ -123,6 +127,7 @@ def share_out(share: Share) -> dict[str, Any]:
         "last_click_at": link.last_click_at,
         "method": share.method,
         "metrics": metrics_out(share),
+        "reach": share.reach,
     }
 
 

@@ -35,7 +35,12 @@ from ouendan.governance.selectors import compliance_policy, crisis_pause_active,
 from ouendan.networks import Network
 from ouendan.sharing.intents import Post, mastodon_instance_clean, post_build
 from ouendan.sharing.models import Share, SharingProfile
-from ouendan.sharing.selectors import feed_item_check, feed_item_get, share_get
+from ouendan.sharing.selectors import (
+    audience_followers,
+    feed_item_check,
+    feed_item_get,
+    share_get,
+)
 from ouendan.tracking.links import CODE_LENGTH, tracked_url
 from ouendan.tracking.services import Sharer, tracked_destination, tracked_link_create
 
@@ -253,6 +258,8 @@ def share_create(
         if scan.verdict == Verdict.BLOCK:
             raise ComplianceBlocked(scan)
         findings = [_finding_json(f) for f in scan.findings]
+        # Potential reach: the follower count known for the sharer on this network now.
+        reach = audience_followers(membership_id=membership.pk, network=network)
         if share is None:
             share = Share.objects.create(
                 organization=actor.organization,
@@ -266,6 +273,7 @@ def share_create(
                 mastodon_instance=mastodon,
                 verdict=scan.verdict,
                 findings=findings,
+                reach=reach,
             )
             destination = tracked_destination(
                 item.url or "",
@@ -278,6 +286,7 @@ def share_create(
         share.text, share.intent_url = post.text, "" if direct else post.intent_url
         share.variant, share.edited = variant, body != suggested
         share.verdict, share.findings, share.mastodon_instance = scan.verdict, findings, mastodon
+        share.reach = reach
         share.save()
         if mastodon:
             SharingProfile.objects.update_or_create(
