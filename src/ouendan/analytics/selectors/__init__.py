@@ -3,7 +3,9 @@
 All of them read the rollups (``DailyTotal`` when no content or campaign is asked for,
 ``DailyRollup`` otherwise), never raw clicks, and all of them go through ``Filters`` scoped by the
 actor: managers see their own departments (and those below), the program and executive viewers
-the whole organization.
+the whole organization. The one exception is attribution other than last touch: rollups hold
+last-touch conversions, so other models credit the touches of the period's conversions, read
+from ``ConversionTouch`` (conversions are few).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, Max, QuerySet, Sum
 from django.utils import timezone
@@ -24,10 +27,14 @@ from django.utils.translation import gettext as _
 from ouendan.accounts.models import Department, Membership
 from ouendan.accounts.permissions import Action, Actor, require
 from ouendan.accounts.roles import Role
-from ouendan.accounts.selectors import department_descendant_ids
+from ouendan.accounts.selectors import department_descendant_ids, department_paths
 from ouendan.analytics.metrics import DEFAULT_RATES, Rate
 from ouendan.analytics.models import AnalyticsSettings, DailyRollup, DailyTotal, NetworkRate
+from ouendan.content.models import Campaign
 from ouendan.core.errors import DomainError
+from ouendan.networks import RULES
+from ouendan.tracking.attribution import conversions_credited
+from ouendan.tracking.models import AttributionModel, Conversion
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 3 * 366
@@ -91,9 +98,7 @@ def scope_departments(actor: Actor) -> frozenset[int] | None:
     membership = actor.membership
     if membership is None or membership.department_id is None:
         return frozenset()
-    return frozenset(
-        department_descendant_ids(actor=actor, department_id=membership.department_id)
-    )
+    return frozenset(department_descendant_ids(actor=actor, department_id=membership.department_id))
 
 
 def filters_for(
@@ -118,6 +123,11 @@ def filters_for(
         errors["to"] = [_("Ask for at most %(days)d days at a time.") % {"days": MAX_DAYS}]
     if network and network not in DEFAULT_RATES:
         errors["network"] = [_("Unknown network.")]
+    if (
+        campaign_id is not None
+        and not Campaign.objects.filter(organization=actor.organization, pk=campaign_id).exists()
+    ):
+        errors["campaign"] = [_("Unknown campaign.")]
     departments = scope_departments(actor)
     if department_id is not None:
         if not Department.objects.filter(
@@ -128,9 +138,7 @@ def filters_for(
             asked = department_descendant_ids(actor=actor, department_id=department_id)
             departments = frozenset(asked if departments is None else asked & departments)
     if errors:
-        raise DomainError(
-            _("Check the period and filters."), code="invalid_filters", fields=errors
-        )
+        raise DomainError(_("Check the period and filters."), code="invalid_filters", fields=errors)
     return Filters(
         start=start,
         end=end,
@@ -138,6 +146,33 @@ def filters_for(
         network=network,
         campaign_id=campaign_id,
         content_id=content_id,
+    )
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    """What the filters offer: the departments the actor may read (with their paths), the
+    networks and the organization's campaigns."""
+
+    departments: list[tuple[int, str]]
+    networks: list[tuple[str, str]]
+    campaigns: list[tuple[int, str]]
+
+
+def filter_choices(*, actor: Actor) -> FilterChoices:
+    scope = scope_departments(actor)
+    paths = department_paths(actor=actor)
+    return FilterChoices(
+        departments=sorted(
+            ((pk, path) for pk, path in paths.items() if scope is None or pk in scope),
+            key=lambda choice: choice[1],
+        ),
+        networks=[(network.value, str(rules.label)) for network, rules in RULES.items()],
+        campaigns=list(
+            Campaign.objects.filter(organization=actor.organization)
+            .order_by("name", "pk")
+            .values_list("pk", "name")
+        ),
     )
 
 
@@ -240,7 +275,10 @@ def _reach_and_active(rows: QuerySet[Any]) -> tuple[int, int]:
     """Potential reach (each advocate's followers counted once per network) and how many
     advocates shared, over a period's rollup rows: one query."""
     inner = rows.filter(shares__gt=0).values("membership_id", "network").annotate(r=Max("reach"))
-    sql, params = inner.order_by().query.sql_with_params()
+    try:
+        sql, params = inner.order_by().query.sql_with_params()
+    except EmptyResultSet:  # a scope without departments (a manager who has none)
+        return 0, 0
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT COALESCE(SUM(t.r), 0), COUNT(DISTINCT t.membership_id) FROM ({sql}) t",  # noqa: S608
@@ -297,10 +335,19 @@ def grain_for(filters: Filters) -> str:
     return "day" if filters.days <= 62 else "week" if filters.days <= 366 else "month"
 
 
+GRAINS = ("day", "week", "month")
+
+
 def trend(*, actor: Actor, filters: Filters, grain: str | None = None) -> list[Point]:
     """The figures per day, week or month over the period, every bucket present (zeros where
-    nothing happened)."""
+    nothing happened); weeks begin on Monday, and the first and last buckets may be partial."""
     grain = grain or grain_for(filters)
+    if grain not in GRAINS:
+        raise DomainError(
+            _("Check the period and filters."),
+            code="invalid_filters",
+            fields={"grain": [_("Choose day, week or month.")]},
+        )
     rates = rates_for(actor)
     buckets: dict[dt.date, Figures] = {}
     day = filters.start
@@ -317,6 +364,8 @@ def trend(*, actor: Actor, filters: Filters, grain: str | None = None) -> list[P
 
 DIMENSIONS = ("content", "advocate", "department", "network", "campaign")
 ORDERS = ("clicks", "unique_clicks", "shares", "conversions", "emv", "engagement")
+LAST_TOUCH: str = AttributionModel.LAST_TOUCH.value
+ATTRIBUTIONS: tuple[str, ...] = tuple(AttributionModel.values)
 _GROUP = {
     "content": "content_id",
     "advocate": "membership_id",
@@ -332,6 +381,17 @@ class Row:
     label: str
     figures: Figures = field(default_factory=Figures)
     named: bool = True  # False: people who chose not to appear, gathered into one row
+    # Departments only: advocates who shared in the period, and those enrolled today.
+    active_advocates: int | None = None
+    enrolled_advocates: int | None = None
+
+    @property
+    def participation_rate(self) -> float | None:
+        if self.enrolled_advocates is None:
+            return None
+        if not self.enrolled_advocates:
+            return 0.0
+        return round((self.active_advocates or 0) / self.enrolled_advocates, 4)
 
 
 @dataclass(frozen=True)
@@ -339,6 +399,14 @@ class Ranking:
     dimension: str
     rows: list[Row]
     total: int  # rows before the page was cut
+    order: str = "clicks"
+    attribution: str = LAST_TOUCH
+
+
+def _invalid(name: str, message: str) -> DomainError:
+    return DomainError(
+        _("Check the period and filters."), code="invalid_filters", fields={name: [message]}
+    )
 
 
 def ranking(
@@ -347,53 +415,123 @@ def ranking(
     filters: Filters,
     dimension: str,
     order: str = "clicks",
-    limit: int = 20,
+    limit: int | None = 20,
     offset: int = 0,
     labels: Any = None,
+    attribution: str = LAST_TOUCH,
+    with_reach: bool = True,
 ) -> Ranking:
-    """The figures per content item, advocate, department, network or campaign, best first.
+    """The figures per content item, advocate, department, network or campaign, best first
+    (``limit=None``: every row, for exports). Every row has its potential reach (each of its
+    advocates' followers once per network); department rows also their participation, and
+    departments with enrolled advocates appear even when nobody there shared.
 
     ``labels``: a function ``(dimension, keys) -> {key: label}`` naming the rows (the caller
     knows how: see ``analytics.naming``). Advocates who chose not to appear are gathered into a
-    single unnamed row.
+    single unnamed row. ``attribution``: under a model other than last touch, the conversions
+    and their value are the credits the period's conversions give each row's touches.
+    ``with_reach=False`` leaves potential reach at 0 (one grouping fewer, for a short top list).
+
+    Content and campaigns can be many (thousands of items): equal figures are ranked by id and
+    only the rows kept are named. The others are named first and ranked by name among equals.
+    At most five queries for last touch, whatever the number of rows; three more for another
+    model.
     """
     if dimension not in DIMENSIONS:
-        raise DomainError(
-            _("Unknown breakdown."), code="invalid_filters", fields={"by": [_("Unknown.")]}
-        )
+        raise _invalid("by", _("Choose content, advocates, departments, networks or campaigns."))
     if order not in ORDERS:
-        raise DomainError(
-            _("Unknown order."), code="invalid_filters", fields={"order": [_("Unknown.")]}
-        )
+        raise _invalid("order", _("Unknown order."))
+    if attribution not in ATTRIBUTIONS:
+        raise _invalid("attribution", _("Unknown attribution model."))
     group = _GROUP[dimension]
     detail = dimension in {"content", "advocate", "campaign"}
     rates = rates_for(actor)
     by_key: dict[Any, Figures] = defaultdict(Figures)
     for row in _sums(_rows(actor, filters, detail=detail), group, "network"):
         by_key[row[group]].add(row, rates.get(row["network"]))
-    if detail and dimension == "advocate":
-        reach = (
-            _rows(actor, filters, detail=True)
-            .filter(shares__gt=0)
-            .values("membership_id", "network")
-            .annotate(r=Max("reach"))
-            .order_by()
+    if with_reach:
+        for key, reach in _reach_by(actor, filters, group).items():
+            by_key[key].potential_reach = reach
+    if attribution != LAST_TOUCH:
+        credited = conversions_attributed(
+            actor=actor, filters=filters, model=attribution, dimension=dimension
         )
-        for row in reach:
-            by_key[row["membership_id"]].potential_reach += row["r"] or 0
+        for key in set(by_key) | set(credited):
+            figures = by_key[key]
+            figures.conversions, figures.conversion_value = credited.get(key, (0.0, Decimal(0)))
+    participation = (
+        participation_by_department(actor=actor, filters=filters)
+        if dimension == "department"
+        else {}
+    )
+    for key in participation:  # a department where nobody shared still has its row
+        by_key.setdefault(key, Figures())
+    end = None if limit is None else offset + limit
+    if dimension in {"content", "campaign"}:
+        ordered = sorted(
+            by_key, key=lambda k: (-float(getattr(by_key[k], order)), k is None, k or 0)
+        )
+        kept = ordered[offset:end]
+        titles = labels(dimension, kept) if labels else {}
+        return Ranking(
+            dimension=dimension,
+            rows=[
+                Row(
+                    key=key,
+                    label=titles.get(key)
+                    or (str(key) if key is not None else _none_label(dimension)),
+                    figures=by_key[key],
+                )
+                for key in kept
+            ],
+            total=len(ordered),
+            order=order,
+            attribution=attribution,
+        )
     names = labels(dimension, list(by_key)) if labels else {}
     rows: list[Row] = []
     hidden = Row(key=None, label=_("People who chose not to appear"), named=False)
     for key, figures in by_key.items():
-        label = names.get(key, "" if key is not None else _("No department"))
+        label = names.get(key, "" if key is not None else _none_label(dimension))
         if dimension == "advocate" and label is None:
             _merge(hidden.figures, figures)
             continue
-        rows.append(Row(key=key, label=label or str(key), figures=figures))
+        line = Row(key=key, label=label or str(key), figures=figures)
+        if dimension == "department":
+            line.active_advocates, line.enrolled_advocates = participation.get(key, (0, 0))
+        rows.append(line)
     if hidden.figures.shares or hidden.figures.clicks or hidden.figures.conversions:
         rows.append(hidden)
     rows.sort(key=lambda r: (-float(getattr(r.figures, order)), r.label))
-    return Ranking(dimension=dimension, rows=rows[offset : offset + limit], total=len(rows))
+    return Ranking(
+        dimension=dimension,
+        rows=rows[offset:end],
+        total=len(rows),
+        order=order,
+        attribution=attribution,
+    )
+
+
+def _none_label(dimension: str) -> str:
+    if dimension == "campaign":
+        return _("No campaign")
+    return _("No department")
+
+
+def _reach_by(actor: Actor, filters: Filters, group: str) -> dict[Any, int]:
+    """Potential reach per row: each advocate's followers once per network, summed (one query)."""
+    fields = list(dict.fromkeys((group, "membership_id", "network")))
+    found: dict[Any, int] = defaultdict(int)
+    rows = (
+        _rows(actor, filters, detail=True)
+        .filter(shares__gt=0)
+        .values(*fields)
+        .annotate(r=Max("reach"))
+        .order_by()
+    )
+    for row in rows:
+        found[row[group]] += row["r"] or 0
+    return found
 
 
 def _merge(into: Figures, other: Figures) -> None:
@@ -401,7 +539,58 @@ def _merge(into: Figures, other: Figures) -> None:
         setattr(into, name, getattr(into, name) + getattr(other, name))
 
 
-def participation_by_department(*, actor: Actor, filters: Filters) -> dict[int | None, tuple[int, int]]:
+def conversions_attributed(
+    *, actor: Actor, filters: Filters, model: str, dimension: str
+) -> dict[Any, tuple[float, Decimal]]:
+    """Per row key: the conversions (fractional) and value the period's conversions credit to
+    the row's touches under ``model``, within the filters (a touch outside the actor's
+    departments, the network or the campaign asked for earns its row nothing here). The
+    department is the advocate's today (rollups keep the one they had that day)."""
+    tz = ZoneInfo(actor.organization.time_zone)
+    start = dt.datetime.combine(filters.start, dt.time.min, tzinfo=tz)
+    end = dt.datetime.combine(filters.end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    conversions = Conversion.objects.filter(
+        organization=actor.organization, occurred_at__gte=start, occurred_at__lt=end
+    )
+    touches = [
+        touch
+        for credited in conversions_credited(actor=actor, conversions=conversions, model=model)
+        for touch in credited.touches
+        if touch.credit
+    ]
+    departments: dict[int, int | None] = {}
+    if touches and (filters.departments is not None or dimension == "department"):
+        departments = dict(
+            Membership.objects.filter(
+                organization=actor.organization, pk__in={t.membership_id for t in touches}
+            ).values_list("pk", "department_id")
+        )
+    found: dict[Any, tuple[float, Decimal]] = {}
+    for touch in touches:
+        department = departments.get(touch.membership_id)
+        if filters.departments is not None and department not in filters.departments:
+            continue
+        if filters.network and touch.network != filters.network:
+            continue
+        if filters.campaign_id is not None and touch.campaign_id != filters.campaign_id:
+            continue
+        if filters.content_id is not None and touch.content_id != filters.content_id:
+            continue
+        key = {
+            "content": touch.content_id,
+            "advocate": touch.membership_id,
+            "department": department,
+            "network": touch.network,
+            "campaign": touch.campaign_id,
+        }[dimension]
+        count, value = found.get(key, (0.0, Decimal(0)))
+        found[key] = (count + touch.credit, value + touch.value)
+    return {key: (round(count, 4), value) for key, (count, value) in found.items()}
+
+
+def participation_by_department(
+    *, actor: Actor, filters: Filters
+) -> dict[int | None, tuple[int, int]]:
     """Per department: (advocates who shared in the period, enrolled advocates)."""
     active = dict(
         _rows(actor, filters, detail=True)
@@ -429,4 +618,3 @@ def participation_by_department(*, actor: Actor, filters: Filters) -> dict[int |
         for key in set(active) | set(enrolled)
         if key is not None or filters.departments is None
     }
-
