@@ -198,6 +198,9 @@ class KpiGoal(models.Model):
     # True: measured by Ouendan over the period before, when the goal was set (and again only
     # when its metric, period or department change); False: entered by the program.
     baseline_computed = models.BooleanField(default=False)
+    # The organization's day it was measured: before the goal's first day, the period before had
+    # not ended yet, so the baseline is measured once more after it has (goal_baselines_settle).
+    baseline_measured_on = models.DateField(null=True, blank=True)
     department = models.ForeignKey(
         Department, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )

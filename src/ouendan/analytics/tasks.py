@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from ouendan.analytics.services.goals import goal_baselines_settle
 from ouendan.analytics.services.reports import report_make, reports_schedule_run
 from ouendan.analytics.services.rollups import rollups_build, rollups_mark_recent
 
@@ -30,3 +31,9 @@ def report_make_task(report_id: int) -> str:
 def reports_schedule_task() -> int:
     """Periodic: make and e-mail each scheduled organization's report once its quarter ends."""
     return reports_schedule_run()
+
+
+@task()
+def goal_baselines_settle_task() -> int:
+    """Periodic: measure once more the goal baselines measured before their period had ended."""
+    return goal_baselines_settle()
