@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from ouendan.analytics.models import Report, ReportSchedule
 from ouendan.analytics.pdf import PdfUnavailable, require_japanese_font
 from ouendan.analytics.periods import quarter_containing
 from ouendan.analytics.selectors.reports import quarter_for, report_get
+from ouendan.analytics.services.goals import GoalData, goal_create
 from ouendan.analytics.services.reports import (
     report_make,
     report_request,
@@ -67,6 +69,18 @@ def test_a_report_shows_the_quarter_in_japanese(
     clicks_aggregate()
     rollups_build()
     pm = actor(make_person(org, roles=[Role.PROGRAM_MANAGER], full_name="広報 花子"))
+    quarter = quarter_for(org)
+    goal_create(
+        actor=pm,
+        data=GoalData(
+            name="クリック数を伸ばす",
+            metric="clicks",
+            kind="absolute",
+            target=Decimal(8),
+            starts_on=quarter.start,
+            ends_on=quarter.end,
+        ),
+    )
     report = request(pm, org, "ja", django_capture_on_commit_callbacks)
     assert report.status == Report.Status.READY, report.error
     pdf = bytes(report.pdf)
@@ -79,6 +93,8 @@ def test_a_report_shows_the_quarter_in_japanese(
     everything = pdf_all_text(pdf)
     assert "新卒採用説明会" in everything  # the top content, by its title
     assert "クリック" in everything
+    assert "クリック数を伸ばす" in everything  # the KPI goal
+    assert "ROI" in everything
     assert report_make(report_id=report.pk).status == Report.Status.READY  # again: unchanged
 
 

@@ -23,12 +23,15 @@ from ouendan.analytics.selectors import (
     Summary,
     currency_of,
     filters_for,
+    organization_today,
     participation_by_department,
     ranking,
     summary,
     trend,
 )
 from ouendan.analytics.selectors.conversions import conversions_by_type
+from ouendan.analytics.selectors.goals import goal_progress_list
+from ouendan.analytics.selectors.roi import roi_for
 
 CARD_METRICS = (
     "shares",
@@ -188,6 +191,14 @@ def report_data(*, actor: Actor, quarter: Quarter, fiscal_year_start: int) -> Re
         networks=networks,
         conversion_types=conversion_types,
         highlights=[],
+        goals=[
+            goal
+            for goal in goal_progress_list(
+                actor=actor, today=min(quarter.end, organization_today(actor))
+            )
+            if goal.goal.starts_on <= quarter.end and goal.goal.ends_on >= quarter.start
+        ],
+        roi=roi_for(actor=actor, filters=filters),
     )
     data.highlights = _highlights(data, points)
     return data
