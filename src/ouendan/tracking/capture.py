@@ -1,7 +1,7 @@
 """One request on a tracked link: is it a human, whose click is it, and what to answer.
 
 Shared by the ASGI redirect app (``tracking.redirect``, the production path) and the Django
-view (``tracking.views``, for WSGI servers and the test server). Nothing here touches the
+view (``tracking.views.redirect``, for WSGI servers and the test server). Nothing here touches the
 database: the caller looks the link up, brings the day's salt, and writes the row.
 """
 

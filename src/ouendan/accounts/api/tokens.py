@@ -7,7 +7,7 @@ from typing import Literal
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Router, Schema, Status
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, Field, model_validator
 
 from ouendan.accounts.api_auth import request_actor
 from ouendan.accounts.models import ApiToken
@@ -82,7 +82,22 @@ class PersonalTokenIn(Schema):
 
 
 class OrganizationTokenIn(PersonalTokenIn):
-    roles: list[Role] = Field(min_length=1, description="The roles the token acts with.")
+    scopes: list[Literal["read", "write", "conversions"]] = Field(  # type: ignore[assignment]
+        default=["read"],
+        min_length=1,
+        description="`read`, or `read` and `write`; or `conversions` alone: the token may only "
+        "record conversions (`POST /conversions`), for the company's site.",
+    )
+    roles: list[Role] = Field(
+        default=[],
+        description="The roles the token acts with (at least one); none for a `conversions` token.",
+    )
+
+    @model_validator(mode="after")
+    def _roles_unless_conversions(self) -> OrganizationTokenIn:
+        if not self.roles and "conversions" not in self.scopes:
+            raise ValueError("give the token at least one role")
+        return self
 
 
 def _token_out(token: ApiToken, raw: str | None = None) -> dict[str, object]:

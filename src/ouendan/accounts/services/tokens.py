@@ -38,7 +38,7 @@ def _raw_token() -> tuple[str, str]:
     return prefix, f"{crypto.TOKEN_PREFIX}{prefix}_{crypto.new_secret(32)}"
 
 
-def _parse_scopes(scopes: Iterable[str], actor: Actor) -> list[str]:
+def _parse_scopes(scopes: Iterable[str], actor: Actor, kind: str) -> list[str]:
     wanted = set(scopes)
     unknown = wanted - set(ApiToken.Scope.values)
     if unknown or not wanted:
@@ -47,6 +47,14 @@ def _parse_scopes(scopes: Iterable[str], actor: Actor) -> list[str]:
             code="invalid_scopes",
             fields={"scopes": [_("Choose read, write or both.")]},
         )
+    if ApiToken.Scope.CONVERSIONS in wanted:
+        # Alone, and for the organization: a token the company's site can hold safely.
+        if kind != ApiToken.Kind.ORGANIZATION or len(wanted) > 1:
+            message = _(
+                "“Record conversions only” is for organization tokens, without read or write."
+            )
+            raise DomainError(message, code="invalid_scopes", fields={"scopes": [message]})
+        return [ApiToken.Scope.CONVERSIONS.value]
     if ApiToken.Scope.WRITE in wanted:
         wanted.add(ApiToken.Scope.READ)  # write without read would be useless
     if actor.scopes is not None and not wanted <= actor.scopes:
@@ -58,8 +66,13 @@ def _parse_scopes(scopes: Iterable[str], actor: Actor) -> list[str]:
     return sorted(wanted)
 
 
-def _parse_roles(roles: Iterable[str], actor: Actor) -> list[str]:
+def _parse_roles(roles: Iterable[str], actor: Actor, scopes: list[str]) -> list[str]:
     parsed = parse_roles(roles, code="invalid_roles")
+    if scopes == [ApiToken.Scope.CONVERSIONS]:
+        if parsed:
+            message = _("A token that only records conversions takes no roles.")
+            raise DomainError(message, code="invalid_roles", fields={"roles": [message]})
+        return []
     if not parsed:
         raise DomainError(
             _("Give the token at least one role."),
@@ -115,8 +128,9 @@ def api_token_create(
             )
     else:
         require(actor, Action.TOKENS_ORGANIZATION)
-        role_list = _parse_roles(roles, actor)
-    scope_list = _parse_scopes(scopes, actor)
+    scope_list = _parse_scopes(scopes, actor, kind)
+    if kind == ApiToken.Kind.ORGANIZATION:
+        role_list = _parse_roles(roles, actor, scope_list)
     prefix, raw = _raw_token()
     with transaction.atomic():
         token = ApiToken.objects.create(

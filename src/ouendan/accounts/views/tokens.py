@@ -52,7 +52,11 @@ class TokenForm(ServiceForm):
     )
     scopes = forms.MultipleChoiceField(
         label=gettext_lazy("Access"),
-        choices=ApiToken.Scope.choices,
+        # Personal tokens: read and write (the conversions scope is for organization tokens).
+        choices=[
+            (ApiToken.Scope.READ, ApiToken.Scope.READ.label),
+            (ApiToken.Scope.WRITE, ApiToken.Scope.WRITE.label),
+        ],
         widget=forms.CheckboxSelectMultiple,
         initial=[ApiToken.Scope.READ],
         help_text=gettext_lazy("Read lets the token look; write also lets it change things."),
@@ -76,11 +80,24 @@ class OrganizationTokenForm(TokenForm):
         label=gettext_lazy("Roles"),
         choices=Role.choices,
         widget=forms.CheckboxSelectMultiple,
+        required=False,  # none for a token that only records conversions (the service checks)
         help_text=gettext_lazy(
-            "The token may do what a person with these roles may do, within its access."
+            "The token may do what a person with these roles may do, within its access. "
+            "Leave empty for a token that only records conversions."
         ),
     )
     field_order = ["name", "roles", "scopes", "expires"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        scopes = self.fields["scopes"]
+        assert isinstance(scopes, forms.MultipleChoiceField)
+        scopes.choices = ApiToken.Scope.choices
+        scopes.help_text = gettext_lazy(
+            "Read lets the token look; write also lets it change things. “Record conversions "
+            "only”, alone and without roles, is for your company's site reporting applications "
+            "and other conversions."
+        )
 
 
 def _actor(request: HttpRequest) -> Actor:

@@ -1,4 +1,4 @@
-"""Writes of tracking: issuing a share's tracked link, and folding raw clicks into counters."""
+"""Tracked links and their counters: issuing a share's link, folding raw clicks into counters."""
 
 from __future__ import annotations
 
