@@ -92,7 +92,7 @@ METRICS: dict[str, Metric] = {
             _("Participation rate"),
             _(
                 "Advocates with at least one share in the period ÷ enrolled advocates. "
-                "Healthy programs run at 30 % or more."
+                "Healthy programs reach at least 30 %."
             ),
             "percent",
         ),
