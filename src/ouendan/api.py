@@ -17,9 +17,11 @@ from ouendan.accounts.api_auth import SessionAuth, TokenAuth
 from ouendan.content.api import router as content_router
 from ouendan.core.api import error_payload
 from ouendan.core.errors import Conflict, DomainError, NotFound
+from ouendan.engagement.api import router as engagement_router
 from ouendan.governance.api import router as governance_router
 from ouendan.integrations.api import router as integrations_router
 from ouendan.sharing.api import router as sharing_router
+from ouendan.tracking.api import router as tracking_router
 
 logger = logging.getLogger("ouendan.api")
 
@@ -56,9 +58,13 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     elif isinstance(exc, Conflict):
         status = 409
     else:
-        status = {"permission_denied": 403, "throttled": 429, "compliance_blocked": 422}.get(
-            exc.code, 400
-        )
+        status = {
+            "permission_denied": 403,
+            "throttled": 429,
+            "compliance_blocked": 422,
+            "signature_invalid": 401,
+            "signature_expired": 401,
+        }.get(exc.code, 400)
     payload = error_payload(exc.code, exc.message, exc.fields)
     payload["error"].update(exc.extra)
     return api.create_response(request, payload, status=status)
@@ -128,4 +134,6 @@ api.add_router("/", content_router)
 api.add_router("/", governance_router)
 api.add_router("/", sharing_router)
 api.add_router("/", integrations_router)
+api.add_router("/", engagement_router)
 api.add_router("/", analytics_router)
+api.add_router("/", tracking_router)

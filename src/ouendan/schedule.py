@@ -30,6 +30,11 @@ JOBS: tuple[PeriodicJob, ...] = (
         task="ouendan.analytics.tasks.reports_schedule_task",
     ),
     PeriodicJob(
+        name="analytics.settle_goal_baselines",
+        every=timedelta(hours=1),  # a goal's provisional baseline, once its period before ended
+        task="ouendan.analytics.tasks.goal_baselines_settle_task",
+    ),
+    PeriodicJob(
         name="analytics.recheck_recent_days",
         every=timedelta(days=1),
         task="ouendan.analytics.tasks.rollups_mark_recent_task",
@@ -65,6 +70,16 @@ JOBS: tuple[PeriodicJob, ...] = (
         task="ouendan.governance.tasks.review_reminders_task",
     ),
     PeriodicJob(
+        name="engagement.award_points",
+        every=timedelta(minutes=5),
+        task="ouendan.engagement.tasks.points_award_task",
+    ),
+    PeriodicJob(
+        name="engagement.advance_contests",
+        every=timedelta(minutes=5),  # draws teams when a contest starts, closes ended ones
+        task="ouendan.engagement.tasks_contests.contests_advance_task",
+    ),
+    PeriodicJob(
         name="integrations.publish_due",
         every=timedelta(minutes=1),
         task="ouendan.integrations.tasks.posts_publish_due_task",
@@ -88,6 +103,11 @@ JOBS: tuple[PeriodicJob, ...] = (
         name="tracking.aggregate_clicks",
         every=timedelta(minutes=1),
         task="ouendan.tracking.tasks.clicks_aggregate_task",
+    ),
+    PeriodicJob(
+        name="tracking.resolve_conversions",
+        every=timedelta(minutes=1),
+        task="ouendan.tracking.tasks.conversions_pending_resolve_task",
     ),
     PeriodicJob(
         name="tracking.prune_salts",

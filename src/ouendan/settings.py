@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "ouendan.sharing",
     "ouendan.tracking",
     "ouendan.analytics",
+    "ouendan.engagement",
     "ouendan.integrations",
     "ouendan.demo",
 ]
@@ -311,6 +312,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "django.security.DisallowedHost": {"level": "ERROR"},
+        # PDF reports (analytics/pdf.py): WeasyPrint logs each rendering step at INFO
+        "weasyprint.progress": {"level": "WARNING"},
     },
 }
 

@@ -18,9 +18,13 @@ urlpatterns = [
     path("governance/", include("ouendan.governance.urls")),
     path("feed/", include("ouendan.sharing.urls")),
     path("connected/", include("ouendan.integrations.urls")),
+    path("engagement/", include("ouendan.engagement.urls")),
+    path("analytics/", include("ouendan.analytics.urls")),
     # Answered by tracking.redirect in front of Django when served over ASGI; this is the
     # same for WSGI servers and the test server.
     path("r/", include("ouendan.tracking.urls")),
+    # Conversions: the snippet (/t.js), its collection endpoint (/t/c), the settings page.
+    path("", include("ouendan.tracking.conversion_urls")),
     path("", include(([path("", views.home, name="home")], "core"))),
 ]
 

@@ -73,6 +73,15 @@ conversions.record     |   ✓    ·      ·        ·         ·        ·     
 conversions.manage     |   ✓    ✓      ·        ·         ·        ·       ·  |   W
 analytics.view         |   ✓    ✓      ·        ·         ✓        ·       ✓  |   R
 analytics.manage       |   ✓    ✓      ·        ·         ·        ·       ·  |   W
+engagement.view        |   ✓    ✓      ✓        ✓         ✓        ✓       ✓  |   R
+engagement.manage      |   ✓    ✓      ·        ·         ·        ·       ·  |   W
+points.view_own        |   ✓    ✓      ✓        ✓         ✓        ✓       ✓  |   R
+appearance.choose      |   ✓    ✓      ✓        ✓         ✓        ✓       ✓  |   W
+contests.join          |   ✓    ✓      ✓        ✓         ✓        ✓       ✓  |   W
+contests.manage        |   ✓    ✓      ·        ·         ·        ·       ·  |   W
+rewards.redeem         |   ✓    ✓      ✓        ✓         ✓        ✓       ✓  |   W
+rewards.manage         |   ✓    ✓      ·        ·         ·        ·       ·  |   W
+shout_outs.send        |   ✓    ✓      ·        ·         ✓        ·       ·  |   W
 """
 
 

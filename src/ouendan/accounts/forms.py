@@ -13,7 +13,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ouendan.accounts.models import LANGUAGE_CHOICES, Membership
+from ouendan.accounts.models import LANGUAGE_CHOICES, AppearAs, Membership
 from ouendan.accounts.roles import Role
 from ouendan.accounts.selectors import AuditFilter, PeopleFilter
 from ouendan.accounts.services.people import OFFBOARD_REASON_MAX, PersonData
@@ -258,6 +258,14 @@ class OrganizationSettingsForm(forms.Form):
         widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"}),
     )
     remove_logo = forms.BooleanField(label=_("Remove the current logo"), required=False)
+    default_appear_as = forms.ChoiceField(
+        label=_("On leaderboards, people appear"),
+        choices=AppearAs.choices,
+        required=False,  # left out: unchanged
+        help_text=_(
+            "Until they choose for themselves. By nickname: people without one do not appear."
+        ),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

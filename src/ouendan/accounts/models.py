@@ -19,6 +19,14 @@ from ouendan.accounts.roles import Role
 LANGUAGE_CHOICES = [("ja", "日本語"), ("en", "English")]
 
 
+class AppearAs(models.TextChoices):
+    """How a person appears where colleagues are ranked or named (leaderboards, highlights)."""
+
+    NAME = "name", _("By name")
+    NICKNAME = "nickname", _("By nickname")
+    HIDDEN = "hidden", _("Not at all")
+
+
 class Organization(models.Model):
     """A tenant: one company. Every tenant-owned row points here."""
 
@@ -29,6 +37,13 @@ class Organization(models.Model):
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
     require_two_factor = models.BooleanField(
         _("require two-factor authentication for everyone"), default=False
+    )
+    # How people appear on leaderboards unless they chose for themselves.
+    default_appear_as = models.CharField(
+        _("people appear on leaderboards"),
+        max_length=8,
+        choices=AppearAs.choices,
+        default=AppearAs.NAME,
     )
     is_demo = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -160,6 +175,12 @@ class Membership(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     joined_at = models.DateTimeField(default=timezone.now)
     left_at = models.DateTimeField(null=True, blank=True)
+    # The person's own choice of how colleagues see them ranked; null follows the
+    # organization's ``default_appear_as``. Read it through ``selectors.public_name``.
+    appear_as = models.CharField(
+        _("appear on leaderboards"), max_length=8, choices=AppearAs.choices, null=True, blank=True
+    )
+    nickname = models.CharField(_("nickname"), max_length=40, blank=True)
 
     class Meta:
         ordering = ["full_name_kana", "full_name"]
@@ -253,6 +274,8 @@ class ApiToken(models.Model):
     class Scope(models.TextChoices):
         READ = "read", _("Read")
         WRITE = "write", _("Write")
+        # Organization tokens only, alone: only records conversions (the company's site).
+        CONVERSIONS = "conversions", _("Record conversions only")
 
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="api_tokens"

@@ -2,7 +2,7 @@
 
 Every read and write goes through ``can`` / ``require`` with an explicit ``Actor``; there is no
 "current organization" anywhere else. Token scopes narrow what a role allows: a ``read`` token
-may only perform actions that do not write.
+may only perform actions that do not write; a ``conversions`` token only records conversions.
 """
 
 from __future__ import annotations
@@ -61,6 +61,15 @@ class Action(enum.StrEnum):
     CONVERSIONS_MANAGE = "conversions.manage"
     ANALYTICS_VIEW = "analytics.view"
     ANALYTICS_MANAGE = "analytics.manage"
+    ENGAGEMENT_VIEW = "engagement.view"
+    ENGAGEMENT_MANAGE = "engagement.manage"
+    POINTS_VIEW_OWN = "points.view_own"
+    APPEARANCE_CHOOSE = "appearance.choose"
+    CONTESTS_JOIN = "contests.join"
+    CONTESTS_MANAGE = "contests.manage"
+    REWARDS_REDEEM = "rewards.redeem"
+    REWARDS_MANAGE = "rewards.manage"
+    SHOUT_OUTS_SEND = "shout_outs.send"
 
     @property
     def writes(self) -> bool:
@@ -79,6 +88,8 @@ _READ_ONLY = frozenset(
         Action.POLICY_READ,
         Action.FEED_VIEW,
         Action.ANALYTICS_VIEW,
+        Action.ENGAGEMENT_VIEW,
+        Action.POINTS_VIEW_OWN,
     }
 )
 
@@ -147,6 +158,21 @@ MATRIX: dict[Action, frozenset[Role]] = {
         {Role.ORG_ADMIN, Role.PROGRAM_MANAGER, Role.MANAGER, Role.EXECUTIVE_VIEWER}
     ),
     Action.ANALYTICS_MANAGE: _PEOPLE_ADMINS,
+    # Recognition is for everyone taking part: leaderboards, one's own points and badges, and
+    # how one appears to colleagues. The rules, the review of flagged points and corrections:
+    # the program.
+    Action.ENGAGEMENT_VIEW: _ALL_ROLES,
+    Action.ENGAGEMENT_MANAGE: _PEOPLE_ADMINS,
+    Action.POINTS_VIEW_OWN: _ALL_ROLES,
+    Action.APPEARANCE_CHOOSE: _ALL_ROLES,
+    # Contests are voluntary: anyone may join (and leave); the program creates and runs them.
+    # Anyone may ask for a reward with their points; the program keeps the catalog and the
+    # budget and approves. Shout-outs come from the program and from managers.
+    Action.CONTESTS_JOIN: _ALL_ROLES,
+    Action.CONTESTS_MANAGE: _PEOPLE_ADMINS,
+    Action.REWARDS_REDEEM: _ALL_ROLES,
+    Action.REWARDS_MANAGE: _PEOPLE_ADMINS,
+    Action.SHOUT_OUTS_SEND: frozenset({Role.ORG_ADMIN, Role.PROGRAM_MANAGER, Role.MANAGER}),
 }
 
 
@@ -170,9 +196,20 @@ class Actor:
         return self.user.email if self.user is not None else "system"
 
 
+# A token (or a signed report) with only this scope may record conversions and nothing else,
+# whatever its roles: the company's careers site never needs an admin-powered token.
+SCOPE_CONVERSIONS = "conversions"
+
+
 def can(actor: Actor, action: Action) -> bool:
-    if actor.scopes is not None and action.writes and "write" not in actor.scopes:
-        return False
+    if actor.scopes is not None:
+        if SCOPE_CONVERSIONS in actor.scopes:
+            if action is Action.CONVERSIONS_RECORD:
+                return True
+            if not actor.scopes & {"read", "write"}:
+                return False
+        if action.writes and "write" not in actor.scopes:
+            return False
     return bool(MATRIX[action] & actor.roles)
 
 

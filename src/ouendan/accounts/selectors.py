@@ -561,3 +561,24 @@ def import_batch_get(*, actor: Actor, batch_id: int) -> ImportBatch:
 def invitation_has_sign_in(*, invitation: Invitation) -> bool:
     """Whether the invited address already has an Ouendan sign-in (then no password is set)."""
     return User.objects.filter(email__iexact=invitation.email).exists()
+
+
+def appear_as_of(membership: Membership, organization: Organization) -> str:
+    """How the person appears to colleagues: their own choice, else the organization's."""
+    return membership.appear_as or organization.default_appear_as
+
+
+def public_name(membership: Membership, organization: Organization) -> str | None:
+    """The name colleagues see for the person where people are ranked or named (leaderboards,
+    highlights): their name, their nickname, or ``None`` when they are not to appear at all.
+
+    Reads no database (pass the membership's organization, already loaded). Someone set to
+    appear by nickname without having one does not appear: their real name is never the
+    fallback of a choice not to show it.
+    """
+    choice = appear_as_of(membership, organization)
+    if choice == "name":
+        return membership.full_name
+    if choice == "nickname" and membership.nickname.strip():
+        return membership.nickname.strip()
+    return None

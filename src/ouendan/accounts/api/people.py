@@ -49,6 +49,7 @@ from ouendan.core.api import ErrorOut, Page, error_responses, paginate
 router = Router(tags=["people"])
 
 Language = Literal["ja", "en"]
+AppearAsChoice = Literal["name", "nickname", "hidden"]
 PersonStatus = Literal["active", "left"]
 
 # Every operation may also answer 401 (no or bad credentials) and 422 (malformed input).
@@ -535,6 +536,9 @@ class OrganizationOut(Schema):
     locale: Language = Field(description="The language of people who have not chosen one.")
     time_zone: str = Field(examples=["Asia/Tokyo"])
     require_two_factor: bool
+    default_appear_as: AppearAsChoice = Field(
+        description="How people appear on leaderboards until they choose for themselves."
+    )
     logo_url: str | None
     created_at: datetime
 
@@ -546,6 +550,7 @@ class OrganizationUpdateIn(Schema):
     locale: Language | None = None
     time_zone: str | None = Field(default=None, max_length=64, examples=["Asia/Tokyo"])
     require_two_factor: bool | None = None
+    default_appear_as: AppearAsChoice | None = None
 
 
 def _organization_out(org: Organization) -> dict[str, Any]:
@@ -555,6 +560,7 @@ def _organization_out(org: Organization) -> dict[str, Any]:
         "locale": org.locale,
         "time_zone": org.time_zone,
         "require_two_factor": org.require_two_factor,
+        "default_appear_as": org.default_appear_as,
         "logo_url": org.logo.url if org.logo else None,
         "created_at": org.created_at,
     }
@@ -584,6 +590,7 @@ def organization_update_api(request: HttpRequest, payload: OrganizationUpdateIn)
         locale=payload.locale,
         time_zone=payload.time_zone,
         require_two_factor=payload.require_two_factor,
+        default_appear_as=payload.default_appear_as,
     )
     return _organization_out(org)
 

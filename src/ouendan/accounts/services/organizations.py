@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from ouendan.accounts.audit import audit_record
 from ouendan.accounts.models import (
     LANGUAGE_CHOICES,
+    AppearAs,
     Department,
     Invitation,
     Location,
@@ -84,6 +85,7 @@ def organization_update(
     require_two_factor: bool | None = None,
     logo: UploadedFile | None = None,
     remove_logo: bool = False,
+    default_appear_as: str | None = None,
 ) -> Organization:
     """Change the organization's settings; only what differs is saved and audited."""
     require(actor, Action.ORG_MANAGE)
@@ -100,6 +102,13 @@ def organization_update(
         changes["time_zone"] = validate_time_zone(time_zone)
     if require_two_factor is not None:
         changes["require_two_factor"] = require_two_factor
+    if default_appear_as is not None:
+        if default_appear_as not in AppearAs.values:
+            raise DomainError(
+                _("Choose by name, by nickname or not at all."),
+                fields={"default_appear_as": [_("Unknown choice.")]},
+            )
+        changes["default_appear_as"] = default_appear_as
     if logo is not None:
         validate_logo(logo)
     with transaction.atomic():

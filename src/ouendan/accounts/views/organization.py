@@ -52,6 +52,7 @@ def settings_view(request: HttpRequest) -> HttpResponse:
         "locale": org.locale,
         "time_zone": org.time_zone,
         "require_two_factor": org.require_two_factor,
+        "default_appear_as": org.default_appear_as,
     }
     if request.method == "POST":
         form = OrganizationSettingsForm(request.POST, request.FILES, initial=initial)
@@ -66,6 +67,7 @@ def settings_view(request: HttpRequest) -> HttpResponse:
                     require_two_factor=data["require_two_factor"],
                     logo=data["logo"],
                     remove_logo=data["remove_logo"],
+                    default_appear_as=data["default_appear_as"] or None,
                 )
             except DomainError as error:
                 add_domain_error(form, error)

@@ -1,0 +1,1 @@
+"""Recognition: the points ledger and its rules, badges and streaks, leaderboards."""

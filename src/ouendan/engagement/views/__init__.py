@@ -1,0 +1,1 @@
+"""Pages of recognition: my points, the leaderboard, how I appear, the rules, the review."""
