@@ -158,7 +158,9 @@ def test_the_audit_log_tells_how_the_demo_was_made_and_verifies(seeded):
 
 
 def test_seeding_is_fast_and_happens_once(seeded):
-    assert seeded["seconds"] < 30  # measured: well under a second of inserts on SQLite
+    # CPU time, not the clock: the suite runs beside other tests (measured: 9–10 s of CPU on
+    # SQLite for the quarter of history, docs/PERFORMANCE.md "Demo seeding").
+    assert seeded["cpu_seconds"] < 30
     assert all(result.created for result in seeded["results"])
     counts = dict(Membership.objects.values_list("organization__slug").annotate(n=Count("id")))
     again = demo_seed()

@@ -118,3 +118,23 @@ def test_the_demo_workflow_fills_pr_and_legal_queues(seeded):
     assert queue("pr@demo.example") and set(queue("pr@demo.example")) == {1}
     assert queue("legal@demo.example") and set(queue("legal@demo.example")) == {2}
     assert queue("curator@demo.example") == []
+
+
+def test_sharers_have_believable_followers_and_shares_a_reach(seeded):
+    from django.db.models import Max, Min
+
+    from ouendan.sharing.models import NetworkAudience, Share
+
+    org = Organization.objects.get(slug="demo")
+    counts = NetworkAudience.objects.filter(organization=org)
+    assert counts.count() > 50
+    span = counts.aggregate(low=Min("followers"), high=Max("followers"))
+    assert span["low"] >= 150 and span["high"] <= 4000
+    tour = counts.filter(membership__user__email="advocate@demo.example")
+    assert dict(tour.values_list("network", "followers")) == {"x": 860, "linkedin": 410}
+    shares = Share.objects.filter(organization=org)
+    known, unknown = shares.filter(reach__isnull=False), shares.filter(reach__isnull=True)
+    assert known.count() > unknown.count() > 0  # most known, some people did not say
+    for share in known.order_by("pk")[:50]:
+        audience = counts.get(membership=share.membership_id, network=share.network)
+        assert share.reach == audience.followers

@@ -448,6 +448,25 @@ def test_the_winner_gets_the_badge_and_the_points_once_however_often_the_job_run
     assert AuditEvent.objects.filter(action="contest.finished").count() == 1
 
 
+def test_the_periodic_job_closes_contests(
+    pm: Membership, people: list[Membership], item: ContentItem, immediate_tasks: None
+):
+    from ouendan.engagement.tasks_contests import contests_advance_task
+
+    contest = new_contest(pm, days=1)
+    contest_join(actor=actor(people[0]), contest_id=contest.pk)
+    record(people[0], item, contest.starts_on, unique_clicks=2)
+    Contest.objects.filter(pk=contest.pk).update(
+        starts_on=contest.starts_on - dt.timedelta(days=2),
+        ends_on=contest.ends_on - dt.timedelta(days=1),
+    )
+    record(people[0], item, contest.starts_on - dt.timedelta(days=1), unique_clicks=1)
+    result = contests_advance_task.enqueue()
+    assert result.return_value == {"teams_formed": 0, "closed": 1, "winners": 1}
+    assert ContestWinner.objects.get().score == 1  # the day of the contest that had passed
+    assert contests_advance_task.enqueue().return_value["closed"] == 0
+
+
 def test_ties_share_the_win_and_nobody_wins_with_nothing(
     pm: Membership, people: list[Membership], item: ContentItem
 ):

@@ -18,7 +18,7 @@ from ouendan.accounts.models import AuditEvent, Membership, Organization
 from ouendan.accounts.roles import Role
 from ouendan.core.errors import Conflict, DomainError
 from ouendan.engagement.models import PointEntry, Redemption, Reward
-from ouendan.engagement.selectors import points_balance
+from ouendan.engagement.selectors import leaderboard, points_balance
 from ouendan.engagement.selectors_contests import local_today
 from ouendan.engagement.selectors_rewards import points_spendable, reward_budgets
 from ouendan.engagement.services.ledger import points_adjust
@@ -172,6 +172,9 @@ def test_approval_takes_the_points_through_the_ledger(pm: Membership, advocate: 
         redemption_approve(actor=actor(pm), redemption_id=request.pk)
     assert twice.value.code == "already_decided"
     assert PointEntry.objects.filter(reason="redemption").count() == 1
+    # Spending points does not lower anyone on the leaderboard.
+    (row,) = leaderboard(actor=actor(pm), period="all").entries
+    assert row.points == 100
 
 
 def test_declining_and_withdrawing_give_the_points_back(pm: Membership, advocate: Membership):

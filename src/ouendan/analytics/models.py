@@ -119,6 +119,8 @@ class RollupCursor(models.Model):
     name = models.CharField(max_length=40, unique=True)
     position = models.BigIntegerField(default=0)
     at = models.DateTimeField(null=True, blank=True)
+    # Clicks: how many folded clicks lay in the stretch just behind ``position`` when it moved.
+    seen = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:
         return self.name

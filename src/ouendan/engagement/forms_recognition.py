@@ -12,7 +12,7 @@ from ouendan.engagement.services.recognition import MESSAGE_MAX
 
 class ShoutOutForm(forms.Form):
     person = forms.CharField(
-        label=_("To"),
+        label=_("Recipient"),
         max_length=254,
         help_text=_("Their employee number, e-mail address or full name."),
     )

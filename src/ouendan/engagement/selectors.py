@@ -232,11 +232,12 @@ def leaderboard(
         )
     organization = actor.organization
     since = period_start(period, now or timezone.now(), zone_of(organization))
+    # Points earned rank people; spending them on a reward does not lower anyone's rank.
     entries = PointEntry.objects.filter(
         organization=organization,
         status=Status.CONFIRMED,
         membership__status=Membership.Status.ACTIVE,
-    )
+    ).exclude(reason=PointEntry.Reason.REDEMPTION)
     if since is not None:
         entries = entries.filter(occurred_at__gte=since)
     if department_id is not None:

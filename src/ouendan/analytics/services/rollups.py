@@ -8,8 +8,8 @@ scratch (``manage.py analytics_rebuild``), gives the same rows.
 What marks a day, and how it is found without missing anything:
 
 * clicks, by id, but never past the first click tracking has not folded yet (so ``unique`` is
-  settled), and re-reading ``CLICK_LOOKBACK`` ids behind the cursor, for an ingest transaction
-  that committed after a later one;
+  settled); a click committed behind the cursor (an ingest that committed after a later one)
+  shows as a change in how many folded clicks lie just behind it, and that stretch is re-read;
 * shares, conversions and reaction counts, by their write time, re-reading ``TIME_LOOKBACK``
   behind the cursor for the same reason;
 * and, daily, the last ``RECENT_DAYS`` days of every organization, for whatever leaves no trace
@@ -86,33 +86,46 @@ def _cursor(name: str) -> RollupCursor:
     return RollupCursor.objects.select_for_update().get_or_create(name=name)[0]
 
 
-def _mark_clicks() -> int:
-    cursor = _cursor("clicks")
-    pending = Click.objects.filter(aggregated=False).aggregate(first=Min("id"))["first"]
-    newest = Click.objects.aggregate(last=Max("id"))["last"] or 0
-    upto = pending - 1 if pending is not None else newest
-    if upto <= cursor.position - CLICK_LOOKBACK:
-        return 0
+def _click_days(low: int, high: int) -> set[tuple[int, dt.date]]:
+    """The (organization, day) pairs of the clicks with ids in ``(low, high]``."""
     pairs: set[tuple[int, dt.date]] = set()
-    for organization_id in (
-        Click.objects.filter(id__gt=max(cursor.position - CLICK_LOOKBACK, 0), id__lte=upto)
-        .values_list("organization_id", flat=True)
-        .distinct()
-    ):
+    span = Click.objects.filter(id__gt=low, id__lte=high)
+    for organization_id in span.values_list("organization_id", flat=True).distinct():
         tz = _zones([organization_id])[organization_id]
         days = (
-            Click.objects.filter(
-                organization_id=organization_id,
-                id__gt=max(cursor.position - CLICK_LOOKBACK, 0),
-                id__lte=upto,
-            )
+            span.filter(organization_id=organization_id)
             .annotate(local=TruncDate("at", tzinfo=tz))
             .values_list("local", flat=True)
             .distinct()
         )
         pairs |= {(organization_id, d) for d in days}
-    cursor.position = max(cursor.position, upto)
-    cursor.save(update_fields=["position"])
+    return pairs
+
+
+def _counted_behind(position: int) -> int:
+    return Click.objects.filter(
+        id__gt=max(position - CLICK_LOOKBACK, 0), id__lte=position, aggregated=True
+    ).count()
+
+
+def _mark_clicks() -> int:
+    """Mark the days of the clicks tracking has folded since the last call.
+
+    The cursor stops before the first click tracking has not folded yet. A click that commits
+    after clicks with higher ids (two ingests at once) lands behind the cursor: the count of
+    folded clicks in the ``CLICK_LOOKBACK`` ids behind it (``seen``) then grows, and that stretch
+    is marked again.
+    """
+    cursor = _cursor("clicks")
+    pending = Click.objects.filter(aggregated=False).aggregate(first=Min("id"))["first"]
+    newest = Click.objects.aggregate(last=Max("id"))["last"] or 0
+    upto = max(pending - 1 if pending is not None else newest, cursor.position)
+    late = _counted_behind(cursor.position) != cursor.seen
+    low = max(cursor.position - CLICK_LOOKBACK, 0) if late else cursor.position
+    pairs = _click_days(low, upto) if upto > low else set()
+    cursor.position = upto
+    cursor.seen = _counted_behind(upto)
+    cursor.save(update_fields=["position", "seen"])
     return _mark(pairs)
 
 
@@ -188,6 +201,10 @@ def rollups_build(*, limit: int | None = None) -> int:
 def rollups_rebuild(*, organization: Organization | None = None) -> int:
     """Rebuild every day that has events, from scratch (``manage.py analytics_rebuild``)."""
     organizations = [organization] if organization else list(Organization.objects.all())
+    # Everything up to now is read by the rebuild below: move the cursors past it first (so the
+    # worker does not rebuild the same days again), keeping other organizations' marks.
+    rollups_mark_changed()
+    DirtyDay.objects.filter(organization__in=organizations).delete()
     built = 0
     for org in organizations:
         tz = ZoneInfo(org.time_zone)
