@@ -308,3 +308,13 @@ def test_click_ids_follow_the_redirects_shape():
     first = click_id(at, random.Random(1))
     assert first == click_id(at, random.Random(1)) and len(first) == 22
     assert click_id_time(first) == at
+
+
+def test_the_program_has_goals_and_a_positive_roi(pm_actor, last_90_days):
+    from ouendan.analytics.selectors.goals import goal_progress_list
+    from ouendan.analytics.selectors.roi import roi_for
+
+    goals = goal_progress_list(actor=pm_actor)
+    assert {g.goal.metric for g in goals} == {"conversions", "participation_rate"}
+    roi = roi_for(actor=pm_actor, filters=last_90_days)
+    assert roi.cost > 0 and roi.value > roi.cost  # the demo's program pays for itself

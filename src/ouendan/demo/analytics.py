@@ -21,6 +21,7 @@ from __future__ import annotations
 import base64
 import bisect
 import random
+from decimal import Decimal
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
@@ -122,6 +123,50 @@ def demo_analytics_seed(org: Organization) -> dict[str, int]:
     clicks_aggregate()
     conversions = _conversions(org, rng, visits, now)
     return {"clicks": len(visits), "conversions": conversions}
+
+
+def demo_program_settings(org: Organization) -> None:
+    """What 広報 set up for the quarterly meeting: the ROI's assumptions (yen per month, and what
+    an applicant or a lead is worth to the company) and two KPI goals for the running quarter."""
+    from ouendan.accounts.permissions import system_actor
+    from ouendan.analytics.selectors.reports import quarter_for
+    from ouendan.analytics.services.goals import GoalData, goal_create
+    from ouendan.analytics.services.settings import SettingsChanges, analytics_settings_update
+
+    program = system_actor(org, label="広報部 (demo)")
+    analytics_settings_update(
+        actor=program,
+        changes=SettingsChanges(
+            licence_cost=Decimal(120_000),
+            staff_hours=Decimal(24),
+            hourly_cost=Decimal(4_500),
+            rewards_cost=Decimal(30_000),
+            conversion_values={
+                # An applicant through an employee instead of an agency (fee ≈ ¥800,000 a hire,
+                # one hire in twenty applicants); a lead, an inquiry, a sign-up by sales' estimate.
+                "application": Decimal(40_000),
+                "lead": Decimal(15_000),
+                "inquiry": Decimal(8_000),
+                "sign_up": Decimal(1_000),
+            },
+        ),
+    )
+    quarter = quarter_for(org)
+    for name, metric, kind, target in (
+        ("応募数 前四半期比 +10%", "conversions", "change", Decimal(10)),
+        ("参加率 30%", "participation_rate", "absolute", Decimal(30)),
+    ):
+        goal_create(
+            actor=program,
+            data=GoalData(
+                name=name,
+                metric=metric,
+                kind=kind,
+                target=target,
+                starts_on=quarter.start,
+                ends_on=quarter.end,
+            ),
+        )
 
 
 def demo_rollups_build(org: Organization) -> int:

@@ -307,7 +307,11 @@ def _seed_company(
                 data={"email": person.sign_in, "roles": sorted(person.roles)},
             )
     if slug == data.DEMO_SLUG:
-        from ouendan.demo.analytics import demo_analytics_seed, demo_rollups_build
+        from ouendan.demo.analytics import (
+            demo_analytics_seed,
+            demo_program_settings,
+            demo_rollups_build,
+        )
         from ouendan.demo.content import demo_content_seed
         from ouendan.demo.engagement import demo_engagement_seed
         from ouendan.demo.engagement_contests import demo_contests_seed
@@ -318,6 +322,7 @@ def _seed_company(
         demo_analytics_seed(org)  # the shares' clicks and conversions
         demo_engagement_seed(org)  # the awarding job over all of it: points, streaks, badges
         demo_rollups_build(org)  # last: the dashboards' rollups from every raw event above
+        demo_program_settings(org)  # ROI assumptions and KPI goals (baselines from the rollups)
         demo_contests_seed(org)  # contests (standings from those rollups), rewards, shout-outs
     return SeedResult(
         organization=org,
