@@ -12,8 +12,8 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 from ninja.renderers import JSONRenderer
 
 from ouendan.accounts.api import router as accounts_router
-from ouendan.analytics.api import router as analytics_router
 from ouendan.accounts.api_auth import SessionAuth, TokenAuth
+from ouendan.analytics.api import router as analytics_router
 from ouendan.content.api import router as content_router
 from ouendan.core.api import error_payload
 from ouendan.core.errors import Conflict, DomainError, NotFound

@@ -224,4 +224,3 @@ def test_the_programs_lists_cost_the_same_for_3_and_30_rows(path: str, pm: Membe
             assert client.get(path).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
-

@@ -152,8 +152,9 @@ MATRIX: dict[Action, frozenset[Role]] = {
     # admin may try it by hand. Conversion types and the attribution window: the program.
     Action.CONVERSIONS_RECORD: _ADMINS,
     Action.CONVERSIONS_MANAGE: _PEOPLE_ADMINS,
-    # Program figures: the program, managers (their departments only, see analytics.scope) and
-    # executive viewers (everything, read-only). Rates, goals, costs and report mailing: the program.
+    # Program figures: the program, managers (their departments only: analytics.selectors
+    # scope_departments) and executive viewers (everything, read-only). Rates, goals, costs and
+    # report mailing: the program.
     Action.ANALYTICS_VIEW: frozenset(
         {Role.ORG_ADMIN, Role.PROGRAM_MANAGER, Role.MANAGER, Role.EXECUTIVE_VIEWER}
     ),

@@ -21,11 +21,11 @@ from __future__ import annotations
 import base64
 import bisect
 import random
-from decimal import Decimal
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 

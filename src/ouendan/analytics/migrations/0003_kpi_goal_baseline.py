@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('analytics', '0002_fiscal_year'),
+        ("analytics", "0002_fiscal_year"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='kpigoal',
-            name='baseline_computed',
+            model_name="kpigoal",
+            name="baseline_computed",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='kpigoal',
-            name='baseline_measured_on',
+            model_name="kpigoal",
+            name="baseline_measured_on",
             field=models.DateField(blank=True, null=True),
         ),
     ]

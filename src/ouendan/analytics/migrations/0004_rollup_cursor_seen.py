@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('analytics', '0003_kpi_goal_baseline'),
+        ("analytics", "0003_kpi_goal_baseline"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='rollupcursor',
-            name='seen',
+            model_name="rollupcursor",
+            name="seen",
             field=models.BigIntegerField(default=0),
         ),
     ]
