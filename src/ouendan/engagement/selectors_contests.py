@@ -20,6 +20,7 @@ from typing import Any
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from ouendan.accounts.models import Organization
 from ouendan.accounts.permissions import Action, Actor, require
@@ -78,7 +79,7 @@ def phase_label(phase: str) -> str:
         RUNNING: _("Running"),
         CLOSING: _("Over: results soon"),
         FINISHED: _("Finished"),
-        CANCELLED: _("Cancelled"),
+        CANCELLED: pgettext("contest status", "Cancelled"),
     }[phase]
 
 
