@@ -383,6 +383,7 @@ def test_organization_read_and_update(api, org):
         "time_zone": "Asia/Tokyo",
         "require_two_factor": False,
         "logo_url": None,
+        "default_appear_as": "name",
         "created_at": body["created_at"],
     }
     body = api.patch("/organization", {"time_zone": "Europe/Berlin"}).json()

@@ -48,6 +48,7 @@ def test_loader_rollups_and_measurement_at_a_tiny_scale() -> None:
             "benchmarks/analytics.py loads with PostgreSQL's COPY and generate_series; "
             "the suite's PostgreSQL run covers it"
         )
+    from django.db.models import Sum
     from django.utils import timezone
 
     from ouendan.analytics.models import DailyRollup
@@ -82,6 +83,12 @@ def test_loader_rollups_and_measurement_at_a_tiny_scale() -> None:
     assert built["rebuild"][1] >= scale.days
     assert built["increment"][1] >= 1  # today, rebuilt after its 100 new clicks
     assert DailyRollup.objects.filter(organization=org).exists()
+    assert bench.explain(built["rebuild_slowest"])  # the plan of a read, as it ran
+    # EXPLAIN ANALYZE runs what it explains: a write is undone afterwards.
+    clicks = DailyRollup.objects.filter(organization=org).aggregate(n=Sum("clicks"))["n"]
+    write = bench.Statement("UPDATE analytics_dailyrollup SET clicks = clicks + 1", None, 0.0)
+    assert any("Update on analytics_dailyrollup" in line for line in bench.explain(write))
+    assert DailyRollup.objects.filter(organization=org).aggregate(n=Sum("clicks"))["n"] == clicks
 
     cases = bench.cases_for(loaded, now=timezone.now())
     bench.measure(cases, rounds=1, raw_rounds=1, say=said.append, warmup=1)

@@ -29,6 +29,17 @@ def ja(text: str) -> str:
         return gettext(text)
 
 
+WIDE = """() => [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > 391)
+  .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))
+  .slice(0, 8)"""
+
+
+def wide(page: Page) -> list[str]:
+    """The elements reaching past a phone's width (to say what overflows)."""
+    return page.evaluate(WIDE)
+
+
 def test_the_overview_on_a_phone(mobile_page: Page, program: Program):
     page = mobile_page
     person(program.pm).sign_in(page)
@@ -42,7 +53,7 @@ def test_the_overview_on_a_phone(mobile_page: Page, program: Program):
         assert chart.bounding_box()["width"] > 200  # drawn at the phone's width, not squeezed
     assert page.locator("svg.chart").count() >= 3  # trend, participation, networks
     width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 390, f"the overview scrolls sideways on a phone ({width}px)"
+    assert width <= 390, f"the overview scrolls sideways on a phone ({width}px): {wide(page)}"
     screenshot(page, "analytics-overview-phone")
     page.goto(reverse("analytics:content"))
     expect(page.locator("table.analytics-table tbody tr")).to_have_count(2)
