@@ -676,7 +676,7 @@ def _content_of_a(
     )  # fmt: skip
     DailyTotal.objects.create(
         organization=org, day=timezone.localdate(), department_id=person.department_id,
-        network="x", shares=1, clicks=4_242, unique_clicks=4_241, advocates=1,
+        network="x", shares=1, clicks=4_242, unique_clicks=4_241,
     )  # fmt: skip
     report = Report.objects.create(
         organization=org, starts_on=timezone.localdate().replace(day=1),

@@ -81,9 +81,8 @@ class DailyRollup(Figures):
 
 
 class DailyTotal(Figures):
-    """One day × department × network: the overview's sums without a row per person or item.
-    ``advocates``: people who shared that day (not additive across days: distinct counts over a
-    period are read from ``DailyRollup``)."""
+    """One day × department × network: the overview's sums without a row per person or item
+    (distinct counts over a period, such as advocates who shared, are read from ``DailyRollup``)."""
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
@@ -91,7 +90,6 @@ class DailyTotal(Figures):
         Department, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     network = models.CharField(max_length=16)
-    advocates = models.PositiveIntegerField(default=0)
 
     class Meta:
         indexes = [models.Index(fields=["organization", "day"], name="daily_total_day")]

@@ -323,15 +323,12 @@ def rollup_day_rebuild(*, organization_id: int, day: dt.date) -> int:
         batch_size=_BULK,
     )
     totals: dict[tuple[int | None, str], dict[str, Any]] = defaultdict(_figures)
-    sharers: dict[tuple[int | None, str], set[int]] = defaultdict(set)
     for (_content_id, membership_id, network), figures in rows.items():
         key = (departments.get(membership_id), network)
         total = totals[key]
         for name, value in figures.items():
             if name != "reach":
                 total[name] += value
-        if figures["shares"]:
-            sharers[key].add(membership_id)
     DailyTotal.objects.bulk_create(
         [
             DailyTotal(
@@ -339,7 +336,6 @@ def rollup_day_rebuild(*, organization_id: int, day: dt.date) -> int:
                 day=day,
                 department_id=department_id,
                 network=network,
-                advocates=len(sharers[(department_id, network)]),
                 **{k: v for k, v in figures.items() if k != "reach"},
             )
             for (department_id, network), figures in totals.items()
