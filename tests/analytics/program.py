@@ -210,7 +210,6 @@ def direct_rollups(
         )
         for name, value in figures.items():
             totals[(department.pk if department else None, "x")][name] += value
-        totals[(department.pk if department else None, "x")]["advocates"] += 1
         people.append(person)
     for (department_id, network), figures in totals.items():
         DailyTotal.objects.create(

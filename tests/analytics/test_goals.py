@@ -82,7 +82,6 @@ def record(
     )
     for name, value in figures.items():
         setattr(total, name, getattr(total, name) + value)
-    total.advocates += 1 if figures.get("shares") else 0
     total.save()
 
 

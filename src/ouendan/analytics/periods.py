@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
 
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -32,6 +35,11 @@ class Quarter:
 
     def next(self, fiscal_year_start: int) -> Quarter:
         return quarter_containing(self.end + dt.timedelta(days=1), fiscal_year_start)
+
+
+def today_of(organization: Any, now: dt.datetime | None = None) -> dt.date:
+    """The organization's date now (or at ``now``), in its time zone."""
+    return (now or timezone.now()).astimezone(ZoneInfo(organization.time_zone)).date()
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:

@@ -21,7 +21,6 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, Max, QuerySet, Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ouendan.accounts.models import Department, Membership
@@ -30,6 +29,7 @@ from ouendan.accounts.roles import Role
 from ouendan.accounts.selectors import department_descendant_ids, department_paths
 from ouendan.analytics.metrics import DEFAULT_RATES, Rate
 from ouendan.analytics.models import AnalyticsSettings, DailyRollup, DailyTotal, NetworkRate
+from ouendan.analytics.periods import today_of
 from ouendan.content.models import Campaign
 from ouendan.core.errors import DomainError
 from ouendan.networks import RULES
@@ -87,7 +87,7 @@ class Filters:
 
 
 def organization_today(actor: Actor, now: dt.datetime | None = None) -> dt.date:
-    return (now or timezone.now()).astimezone(ZoneInfo(actor.organization.time_zone)).date()
+    return today_of(actor.organization, now)
 
 
 def scope_departments(actor: Actor) -> frozenset[int] | None:

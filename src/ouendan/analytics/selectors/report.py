@@ -226,7 +226,7 @@ def _highlights(data: ReportData, points: list[Any]) -> list[str]:
         parts = [f"{name} {count:,}" for name, count, _value in data.conversion_types if count]
         if parts:
             lines.append(
-                _("Results credited to advocates: %(parts)s.") % {"parts": "、".join(parts)}
+                _("Results credited to advocates: %(parts)s.") % {"parts": _(", ").join(parts)}
             )
     if data.top_content and data.top_content[0].figures.clicks:
         best = data.top_content[0]

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ouendan.accounts.models import Organization
 from ouendan.accounts.permissions import Action, Actor, can, require
 from ouendan.analytics.models import AnalyticsSettings, Report, ReportSchedule
-from ouendan.analytics.periods import Quarter, quarter_containing
+from ouendan.analytics.periods import Quarter, quarter_containing, today_of
 from ouendan.core.errors import DomainError, NotFound
 
 
@@ -21,16 +19,12 @@ def fiscal_year_start(organization: Organization) -> int:
     return row.fiscal_year_start if row else 4
 
 
-def organization_today(organization: Organization, now: dt.datetime | None = None) -> dt.date:
-    return (now or timezone.now()).astimezone(ZoneInfo(organization.time_zone)).date()
-
-
 def quarter_for(
     organization: Organization, *, fiscal_year: int | None = None, number: int | None = None
 ) -> Quarter:
     """A quarter of the organization's fiscal year (default: the one running today)."""
     start_month = fiscal_year_start(organization)
-    today = organization_today(organization)
+    today = today_of(organization)
     if fiscal_year is None and number is None:
         return quarter_containing(today, start_month)
     if (
@@ -85,7 +79,7 @@ def report_schedule_get(*, actor: Actor) -> ReportSchedule:
 def recent_quarters(organization: Organization, count: int = 8) -> list[Quarter]:
     """The running quarter and those before it, newest first (for choosing one)."""
     start_month = fiscal_year_start(organization)
-    quarter = quarter_containing(organization_today(organization), start_month)
+    quarter = quarter_containing(today_of(organization), start_month)
     quarters = [quarter]
     while len(quarters) < count:
         quarters.append(quarters[-1].previous(start_month))

@@ -30,8 +30,8 @@ from ouendan.accounts.permissions import (
 )
 from ouendan.analytics.models import Report, ReportSchedule
 from ouendan.analytics.pdf import render_pdf
-from ouendan.analytics.periods import Quarter, quarter_containing
-from ouendan.analytics.selectors.reports import fiscal_year_start, organization_today
+from ouendan.analytics.periods import Quarter, quarter_containing, today_of
+from ouendan.analytics.selectors.reports import fiscal_year_start
 from ouendan.core.errors import DomainError
 
 logger = logging.getLogger(__name__)
@@ -152,9 +152,7 @@ def reports_schedule_run(*, now: dt.datetime | None = None) -> int:
     for schedule in ReportSchedule.objects.filter(enabled=True).select_related("organization"):
         organization = schedule.organization
         start_month = fiscal_year_start(organization)
-        ended = quarter_containing(organization_today(organization, now), start_month).previous(
-            start_month
-        )
+        ended = quarter_containing(today_of(organization, now), start_month).previous(start_month)
         try:
             with transaction.atomic():
                 report = Report.objects.create(
