@@ -4,8 +4,8 @@
 they appear, content published through review, shares through ``share_create``, clicks through
 ``/r/<code>`` (people, a crawler, the sharer), a conversion with an earlier touch reported by
 ``conversion_record``, then tracking's and analytics' workers (``clicks_aggregate``,
-``rollups_build``). ``direct_rollups`` writes ``DailyRollup``/``DailyTotal`` rows directly, for
-tests that only read (query counts with many rows).
+``rollups_build``). ``direct_rollups`` writes the rollups (``DailyRollup``, ``DailyTotal``,
+``DailyContent``) directly, for tests that only read (query counts with many rows).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from ouendan.accounts.models import Department, Membership, Organization
 from ouendan.accounts.permissions import Actor
 from ouendan.accounts.roles import Role
 from ouendan.accounts.services.appearance import Appearance, appearance_set
-from ouendan.analytics.models import DailyRollup, DailyTotal
+from ouendan.analytics.models import DailyContent, DailyRollup, DailyTotal
 from ouendan.analytics.services.rollups import rollups_build
 from ouendan.content.models import Campaign, ContentItem
 from ouendan.content.services.campaigns import CampaignData, campaign_create
@@ -207,6 +207,9 @@ def direct_rollups(
             campaign=item.campaign,
             reach=100 + n,
             **figures,
+        )
+        DailyContent.objects.create(
+            organization=org, day=day, content=item, campaign=item.campaign, **figures
         )
         for name, value in figures.items():
             totals[(department.pk if department else None, "x")][name] += value

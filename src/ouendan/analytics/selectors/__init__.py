@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Count, Max, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from ouendan.accounts.models import Department, Membership
@@ -28,7 +28,13 @@ from ouendan.accounts.permissions import Action, Actor, require
 from ouendan.accounts.roles import Role
 from ouendan.accounts.selectors import department_descendant_ids, department_paths
 from ouendan.analytics.metrics import DEFAULT_RATES, Rate
-from ouendan.analytics.models import AnalyticsSettings, DailyRollup, DailyTotal, NetworkRate
+from ouendan.analytics.models import (
+    AnalyticsSettings,
+    DailyContent,
+    DailyRollup,
+    DailyTotal,
+    NetworkRate,
+)
 from ouendan.analytics.periods import today_of
 from ouendan.content.models import Campaign
 from ouendan.core.errors import DomainError
@@ -288,7 +294,7 @@ def _reach_and_active(rows: QuerySet[Any]) -> tuple[int, int]:
     return int(reach), int(active)
 
 
-def enrolled_advocates(*, actor: Actor, departments: frozenset[int] | None) -> int:
+def _enrolled(*, actor: Actor, departments: frozenset[int] | None) -> QuerySet[Membership]:
     people = Membership.objects.filter(
         organization=actor.organization,
         status=Membership.Status.ACTIVE,
@@ -296,11 +302,30 @@ def enrolled_advocates(*, actor: Actor, departments: frozenset[int] | None) -> i
     )
     if departments is not None:
         people = people.filter(department_id__in=departments)
-    return people.count()
+    return people
 
 
-def summary(*, actor: Actor, filters: Filters) -> Summary:
-    """The program's figures over the filters' period (four queries)."""
+def enrolled_advocates(*, actor: Actor, departments: frozenset[int] | None) -> int:
+    """Advocates enrolled today (active members with the advocate role) in the departments."""
+    return _enrolled(actor=actor, departments=departments).count()
+
+
+def enrolled_by_department(
+    *, actor: Actor, departments: frozenset[int] | None
+) -> dict[int | None, int]:
+    """Advocates enrolled today per department (``None``: people without one), in one query."""
+    return dict(
+        _enrolled(actor=actor, departments=departments)
+        .values("department_id")
+        .annotate(n=Count("id"))
+        .values_list("department_id", "n")
+        .order_by()
+    )
+
+
+def summary(*, actor: Actor, filters: Filters, with_enrolled: bool = True) -> Summary:
+    """The program's figures over the filters' period (four queries; three without the
+    enrolled advocates, which are today's whatever the period)."""
     rates = rates_for(actor)
     result = Summary(start=filters.start, end=filters.end)
     for row in _sums(_rows(actor, filters, detail=False), "network"):
@@ -308,7 +333,8 @@ def summary(*, actor: Actor, filters: Filters) -> Summary:
     result.potential_reach, result.active_advocates = _reach_and_active(
         _rows(actor, filters, detail=True)
     )
-    result.enrolled_advocates = enrolled_advocates(actor=actor, departments=filters.departments)
+    if with_enrolled:
+        result.enrolled_advocates = enrolled_advocates(actor=actor, departments=filters.departments)
     return result
 
 
@@ -420,6 +446,7 @@ def ranking(
     labels: Any = None,
     attribution: str = LAST_TOUCH,
     with_reach: bool = True,
+    with_enrolled: bool = True,
 ) -> Ranking:
     """The figures per content item, advocate, department, network or campaign, best first
     (``limit=None``: every row, for exports). Every row has its potential reach (each of its
@@ -430,12 +457,14 @@ def ranking(
     knows how: see ``analytics.naming``). Advocates who chose not to appear are gathered into a
     single unnamed row. ``attribution``: under a model other than last touch, the conversions
     and their value are the credits the period's conversions give each row's touches.
-    ``with_reach=False`` leaves potential reach at 0 (one grouping fewer, for a short top list).
+    ``with_reach=False`` leaves potential reach at 0 (one grouping fewer, for a short top list);
+    ``with_enrolled=False`` leaves departments' enrolled advocates out (``None``).
 
     Content and campaigns can be many (thousands of items): equal figures are ranked by id and
-    only the rows kept are named. The others are named first and ranked by name among equals.
-    At most five queries for last touch, whatever the number of rows; three more for another
-    model.
+    only the rows kept are named; a page of them ordered by a sum (not EMV), under last touch,
+    is ranked by the database, and only its rows are summed. The others are named first and
+    ranked by name among equals. At most five queries for last touch, whatever the number of
+    rows; three more for another model.
     """
     if dimension not in DIMENSIONS:
         raise _invalid("by", _("Choose content, advocates, departments, networks or campaigns."))
@@ -446,11 +475,25 @@ def ranking(
     group = _GROUP[dimension]
     detail = dimension in {"content", "advocate", "campaign"}
     rates = rates_for(actor)
+    source = _rows(actor, filters, detail=detail)
+    ranked: tuple[list[Any], int] | None = None  # a page of keys, and how many there are
+    only = Q()
+    if (
+        dimension in {"content", "campaign"}
+        and limit is not None
+        and order in _SUMMED
+        and attribution == LAST_TOUCH
+    ):
+        ranked = _ranked_keys(
+            _ranked_from(actor, filters, source), group, _SUMMED[order], limit=limit, offset=offset
+        )
+        only = _keys_in(group, ranked[0])
+        source = source.filter(only)
     by_key: dict[Any, Figures] = defaultdict(Figures)
-    for row in _sums(_rows(actor, filters, detail=detail), group, "network"):
+    for row in _sums(source, group, "network"):
         by_key[row[group]].add(row, rates.get(row["network"]))
     if with_reach:
-        for key, reach in _reach_by(actor, filters, group).items():
+        for key, reach in _reach_by(actor, filters, group, only).items():
             by_key[key].potential_reach = reach
     if attribution != LAST_TOUCH:
         credited = conversions_attributed(
@@ -460,7 +503,7 @@ def ranking(
             figures = by_key[key]
             figures.conversions, figures.conversion_value = credited.get(key, (0.0, Decimal(0)))
     participation = (
-        participation_by_department(actor=actor, filters=filters)
+        participation_by_department(actor=actor, filters=filters, with_enrolled=with_enrolled)
         if dimension == "department"
         else {}
     )
@@ -468,23 +511,20 @@ def ranking(
         by_key.setdefault(key, Figures())
     end = None if limit is None else offset + limit
     if dimension in {"content", "campaign"}:
-        ordered = sorted(
-            by_key, key=lambda k: (-float(getattr(by_key[k], order)), k is None, k or 0)
-        )
-        kept = ordered[offset:end]
+        if ranked is None:
+            ordered = sorted(
+                by_key, key=lambda k: (-float(getattr(by_key[k], order)), k is None, k or 0)
+            )
+            ranked = (ordered[offset:end], len(ordered))
+        kept, total = ranked
         titles = labels(dimension, kept) if labels else {}
         return Ranking(
             dimension=dimension,
             rows=[
-                Row(
-                    key=key,
-                    label=titles.get(key)
-                    or (str(key) if key is not None else _none_label(dimension)),
-                    figures=by_key[key],
-                )
+                Row(key=key, label=label_of(dimension, key, titles), figures=by_key[key])
                 for key in kept
             ],
-            total=len(ordered),
+            total=total,
             order=order,
             attribution=attribution,
         )
@@ -492,13 +532,15 @@ def ranking(
     rows: list[Row] = []
     hidden = Row(key=None, label=_("People who chose not to appear"), named=False)
     for key, figures in by_key.items():
-        label = names.get(key, "" if key is not None else _none_label(dimension))
+        label = names.get(key, "" if key is not None else none_label(dimension))
         if dimension == "advocate" and label is None:
             _merge(hidden.figures, figures)
             continue
         line = Row(key=key, label=label or str(key), figures=figures)
         if dimension == "department":
             line.active_advocates, line.enrolled_advocates = participation.get(key, (0, 0))
+            if not with_enrolled:
+                line.enrolled_advocates = None
         rows.append(line)
     if hidden.figures.shares or hidden.figures.clicks or hidden.figures.conversions:
         rows.append(hidden)
@@ -512,18 +554,78 @@ def ranking(
     )
 
 
-def _none_label(dimension: str) -> str:
+def label_of(dimension: str, key: Any, names: dict[Any, str | None]) -> str:
+    """A row's name: the one ``names`` gives, its key otherwise (no key: "No campaign"…)."""
+    return names.get(key) or (str(key) if key is not None else none_label(dimension))
+
+
+def none_label(dimension: str) -> str:
     if dimension == "campaign":
         return _("No campaign")
     return _("No department")
 
 
-def _reach_by(actor: Actor, filters: Filters, group: str) -> dict[Any, int]:
-    """Potential reach per row: each advocate's followers once per network, summed (one query)."""
+_SUMMED = {  # orders a database can rank by: the column summed
+    "clicks": "clicks",
+    "unique_clicks": "unique_clicks",
+    "shares": "shares",
+    "conversions": "conversions",
+    "engagement": "reactions",
+}
+
+
+def _ranked_keys(
+    rows: QuerySet[Any], group: str, column: str, *, limit: int, offset: int
+) -> tuple[list[Any], int]:
+    """One page of the keys of ``rows`` grouped by ``group``, the greatest sum of ``column``
+    first (equals by key, no key last), and how many keys there are: one query."""
+    grouped = rows.values(group).annotate(v=Sum(column)).order_by()
+    try:
+        sql, params = grouped.query.sql_with_params()
+    except EmptyResultSet:
+        return [], 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT t.{group}, COUNT(*) OVER () FROM ({sql}) t "  # noqa: S608 (our own SQL)
+            f"ORDER BY t.v DESC, t.{group} IS NULL, t.{group} LIMIT %s OFFSET %s",
+            [*params, limit, offset],
+        )
+        found = cursor.fetchall()
+    if found:
+        return [key for key, _total in found], found[0][1]
+    return [], grouped.count() if offset else 0
+
+
+def _ranked_from(actor: Actor, filters: Filters, detail: QuerySet[Any]) -> QuerySet[Any]:
+    """Where content and campaigns are ranked: the day × content rollup for the whole
+    organization on every network, the detailed rows when departments or a network narrow it."""
+    if filters.departments is not None or filters.network:
+        return detail
+    rows = DailyContent.objects.filter(
+        organization=actor.organization, day__gte=filters.start, day__lte=filters.end
+    )
+    if filters.campaign_id is not None:
+        rows = rows.filter(campaign_id=filters.campaign_id)
+    if filters.content_id is not None:
+        rows = rows.filter(content_id=filters.content_id)
+    return rows
+
+
+def _keys_in(group: str, keys: list[Any]) -> Q:
+    condition = Q(**{f"{group}__in": [key for key in keys if key is not None]})
+    if None in keys:
+        condition |= Q(**{f"{group}__isnull": True})
+    return condition
+
+
+def _reach_by(actor: Actor, filters: Filters, group: str, only: Q | None = None) -> dict[Any, int]:
+    """Potential reach per row (of those ``only`` selects): each advocate's followers once per
+    network, summed (one query)."""
     fields = list(dict.fromkeys((group, "membership_id", "network")))
     found: dict[Any, int] = defaultdict(int)
     rows = (
         _rows(actor, filters, detail=True)
+        .filter(only or Q())
         .filter(shares__gt=0)
         .values(*fields)
         .annotate(r=Max("reach"))
@@ -588,30 +690,38 @@ def conversions_attributed(
     return {key: (round(count, 4), value) for key, (count, value) in found.items()}
 
 
-def participation_by_department(
-    *, actor: Actor, filters: Filters
-) -> dict[int | None, tuple[int, int]]:
-    """Per department: (advocates who shared in the period, enrolled advocates)."""
-    active = dict(
+def active_by_department(*, actor: Actor, filters: Filters) -> dict[int | None, int]:
+    """Per department (the one each advocate had that day): advocates who shared in the period
+    (the distinct pairs counted: a hash of them is cheaper than a distinct count per group)."""
+    pairs = (
         _rows(actor, filters, detail=True)
         .filter(shares__gt=0)
-        .values("department_id")
-        .annotate(n=Count("membership_id", distinct=True))
-        .values_list("department_id", "n")
+        .values("department_id", "membership_id")
+        .distinct()
         .order_by()
     )
-    people = Membership.objects.filter(
-        organization=actor.organization,
-        status=Membership.Status.ACTIVE,
-        role_grants__role=Role.ADVOCATE,
-    )
-    if filters.departments is not None:
-        people = people.filter(department_id__in=filters.departments)
-    enrolled = dict(
-        people.values("department_id")
-        .annotate(n=Count("id"))
-        .values_list("department_id", "n")
-        .order_by()
+    try:
+        sql, params = pairs.query.sql_with_params()
+    except EmptyResultSet:  # a scope without departments (a manager who has none)
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT t.department_id, COUNT(*) FROM ({sql}) t GROUP BY t.department_id",  # noqa: S608
+            params,
+        )
+        return {department_id: int(count) for department_id, count in cursor.fetchall()}
+
+
+def participation_by_department(
+    *, actor: Actor, filters: Filters, with_enrolled: bool = True
+) -> dict[int | None, tuple[int, int]]:
+    """Per department: (advocates who shared in the period, enrolled advocates; 0 without
+    ``with_enrolled``)."""
+    active = active_by_department(actor=actor, filters=filters)
+    enrolled = (
+        enrolled_by_department(actor=actor, departments=filters.departments)
+        if with_enrolled
+        else {}
     )
     return {
         key: (active.get(key, 0), enrolled.get(key, 0))

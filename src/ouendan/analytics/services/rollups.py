@@ -31,7 +31,14 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from ouendan.accounts.models import Membership, Organization
-from ouendan.analytics.models import DailyRollup, DailyTotal, DirtyDay, RollupCursor
+from ouendan.analytics.models import (
+    DailyContent,
+    DailyRollup,
+    DailyTotal,
+    DirtyDay,
+    RollupCursor,
+    RollupState,
+)
 from ouendan.content.models import ContentItem
 from ouendan.sharing.models import Share, ShareMetrics
 from ouendan.tracking.models import Click, Conversion
@@ -42,6 +49,7 @@ RECENT_DAYS = 3
 _BULK = 2_000
 
 Key = tuple[int, int, str]  # content, membership, network
+ROLLUPS = (DailyRollup, DailyTotal, DailyContent)  # what a day's rebuild replaces
 
 
 def local_day_bounds(day: dt.date, tz: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
@@ -215,8 +223,9 @@ def rollups_rebuild(*, organization: Organization | None = None) -> int:
         ]
         known = [at for at in first if at is not None]
         with transaction.atomic():
-            DailyRollup.objects.filter(organization=org).delete()
-            DailyTotal.objects.filter(organization=org).delete()
+            for model in ROLLUPS:
+                model.objects.filter(organization=org).delete()
+            rollups_changed(organization_id=org.pk)
         if not known:
             continue
         day = min(known).astimezone(tz).date()
@@ -227,6 +236,18 @@ def rollups_rebuild(*, organization: Organization | None = None) -> int:
             day += dt.timedelta(days=1)
             built += 1
     return built
+
+
+def rollups_changed(*, organization_id: int) -> None:
+    """Count one more change of the organization's rollups (inside the transaction that made it):
+    what was computed from them before is not served again (``analytics.cache``)."""
+    now = timezone.now()
+    RollupState.objects.bulk_create(
+        [RollupState(organization_id=organization_id, built_at=now)], ignore_conflicts=True
+    )
+    RollupState.objects.filter(organization_id=organization_id).update(
+        version=F("version") + 1, built_at=now
+    )
 
 
 def _figures() -> dict[str, Any]:
@@ -304,8 +325,8 @@ def rollup_day_rebuild(*, organization_id: int, day: dt.date) -> int:
     campaigns = dict(
         ContentItem.objects.filter(pk__in={k[0] for k in rows}).values_list("pk", "campaign_id")
     )
-    DailyRollup.objects.filter(organization_id=organization_id, day=day).delete()
-    DailyTotal.objects.filter(organization_id=organization_id, day=day).delete()
+    for model in ROLLUPS:
+        model.objects.filter(organization_id=organization_id, day=day).delete()
     DailyRollup.objects.bulk_create(
         [
             DailyRollup(
@@ -323,11 +344,10 @@ def rollup_day_rebuild(*, organization_id: int, day: dt.date) -> int:
         batch_size=_BULK,
     )
     totals: dict[tuple[int | None, str], dict[str, Any]] = defaultdict(_figures)
-    for (_content_id, membership_id, network), figures in rows.items():
-        key = (departments.get(membership_id), network)
-        total = totals[key]
-        for name, value in figures.items():
-            if name != "reach":
+    contents: dict[int, dict[str, Any]] = defaultdict(_figures)
+    for (content_id, membership_id, network), figures in rows.items():
+        for total in (totals[(departments.get(membership_id), network)], contents[content_id]):
+            for name, value in figures.items():
                 total[name] += value
     DailyTotal.objects.bulk_create(
         [
@@ -342,4 +362,18 @@ def rollup_day_rebuild(*, organization_id: int, day: dt.date) -> int:
         ],
         batch_size=_BULK,
     )
+    DailyContent.objects.bulk_create(
+        [
+            DailyContent(
+                organization_id=organization_id,
+                day=day,
+                content_id=content_id,
+                campaign_id=campaigns.get(content_id),
+                **{k: v for k, v in figures.items() if k != "reach"},
+            )
+            for content_id, figures in contents.items()
+        ],
+        batch_size=_BULK,
+    )
+    rollups_changed(organization_id=organization_id)
     return len(rows)

@@ -45,10 +45,10 @@ from ouendan.analytics.selectors import (
     grain_for,
     organization_today,
     ranking,
-    summary,
     trend,
 )
 from ouendan.analytics.selectors.goals import goal_progress_list
+from ouendan.analytics.selectors.overview import overview as overview_of
 from ouendan.analytics.selectors.reports import fiscal_year_start
 from ouendan.core.errors import DomainError
 from ouendan.tracking.models import AttributionModel
@@ -334,34 +334,19 @@ def overview(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {}
     if ask.filters is not None:
         filters = ask.filters
-        figures = summary(actor=actor, filters=filters)
-        previous = summary(actor=actor, filters=filters.previous())
-        names = labels_for(actor)
-        grain = grain_for(filters)
-        points = trend(actor=actor, filters=filters, grain=grain)
-        departments = ranking(
-            actor=actor, filters=filters, dimension="department", limit=None, labels=names
-        ).rows
-        departments = sorted(
-            (row for row in departments if row.enrolled_advocates),
-            key=lambda row: (-(row.participation_rate or 0), row.label),
+        found = overview_of(
+            actor=actor, filters=filters, grain=grain_for(filters), labels=labels_for(actor)
         )
-        networks = ranking(
-            actor=actor, filters=filters, dimension="network", limit=None, labels=names
-        ).rows
+        departments, networks = found.departments, found.networks
         context = {
-            "figures": figures,
+            "figures": found.summary,
+            "as_of": found.as_of,
             "previous_filters": filters.previous(),
-            "cards": _cards(figures, previous),
-            "trend": trend_chart(points, grain, title=_("Shares, clicks and conversions")),
-            "top_content": ranking(
-                actor=actor,
-                filters=filters,
-                dimension="content",
-                limit=5,
-                labels=names,
-                with_reach=False,
-            ).rows,
+            "cards": _cards(found.summary, found.previous),
+            "trend": trend_chart(
+                found.points, found.grain, title=_("Shares, clicks and conversions")
+            ),
+            "top_content": found.top_content,
             "participation": departments[:10],
             "participation_more": len(departments) > 10,
             "participation_chart": charts.bar_chart(

@@ -17,20 +17,19 @@ def _on_postgresql(sql):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0005_appearance'),
-        ('tracking', '0003_conversions'),
+        ("accounts", "0005_appearance"),
+        ("tracking", "0003_conversions"),
     ]
 
     operations = [
         migrations.AddConstraint(
-            model_name='click',
-            constraint=models.UniqueConstraint(fields=('click_id',), name='click_id_unique'),
+            model_name="click",
+            constraint=models.UniqueConstraint(fields=("click_id",), name="click_id_unique"),
         ),
         migrations.AlterField(
-            model_name='click',
-            name='click_id',
+            model_name="click",
+            name="click_id",
             field=models.CharField(max_length=32),
         ),
         # Clicks arrive in time order: a BRIN index of a few pages lets rebuilding one day's
