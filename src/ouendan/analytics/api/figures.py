@@ -25,7 +25,7 @@ from ouendan.analytics.exports import (
     export_table,
 )
 from ouendan.analytics.naming import labels_for
-from ouendan.analytics.selectors import Figures, Row, grain_for, ranking, trend
+from ouendan.analytics.selectors import Figures, RankedRows, Row, grain_for, trend
 from ouendan.core.api import Page, error_responses, paginate
 
 router = Router(tags=["analytics"])
@@ -182,16 +182,15 @@ def rankings_api(
 ) -> dict[str, Any]:
     actor = request_actor(request)
     filters = filters_from(request, query)
-    found = ranking(
+    rows = RankedRows(
         actor=actor,
         filters=filters,
         dimension=DIMENSION_OF[by],
         order=options.order,
         attribution=options.attribution,
-        limit=None,
         labels=labels_for(actor),
     )
-    return paginate(request, found.rows, serialize=_row)
+    return paginate(request, rows, serialize=_row)
 
 
 # --- Exports ----------------------------------------------------------------------------------

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Any
+from typing import Any, overload
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import EmptyResultSet
@@ -478,12 +478,7 @@ def ranking(
     source = _rows(actor, filters, detail=detail)
     ranked: tuple[list[Any], int] | None = None  # a page of keys, and how many there are
     only = Q()
-    if (
-        dimension in {"content", "campaign"}
-        and limit is not None
-        and order in _SUMMED
-        and attribution == LAST_TOUCH
-    ):
+    if limit is not None and ranked_by_database(dimension, order, attribution):
         ranked = _ranked_keys(
             _ranked_from(actor, filters, source), group, _SUMMED[order], limit=limit, offset=offset
         )
@@ -563,6 +558,59 @@ def none_label(dimension: str) -> str:
     if dimension == "campaign":
         return _("No campaign")
     return _("No department")
+
+
+def ranked_by_database(dimension: str, order: str, attribution: str) -> bool:
+    """Whether a page of this ranking is found by the database (content and campaigns, by a sum,
+    under last touch) rather than by ranking every row."""
+    return dimension in {"content", "campaign"} and order in _SUMMED and attribution == LAST_TOUCH
+
+
+class RankedRows(Sequence[Row]):
+    """The rows of a ranking for a paginator (Django's, or the API's ``paginate``): its length
+    and the slice asked for, each read on demand where the database ranks them
+    (``ranked_by_database``: a page of 10,000 items costs a page), every row read at once
+    otherwise. Takes ``ranking``'s arguments but ``limit`` and ``offset``."""
+
+    def __init__(self, **asked: Any) -> None:
+        self._asked = asked
+        self._total: int | None = None
+        self._whole: list[Row] | None = None
+        if not ranked_by_database(
+            asked["dimension"],
+            asked.get("order", "clicks"),
+            asked.get("attribution", LAST_TOUCH),
+        ):
+            self._whole = ranking(**asked, limit=None).rows
+
+    def __len__(self) -> int:
+        if self._whole is not None:
+            return len(self._whole)
+        if self._total is None:
+            counting = {**self._asked, "labels": None, "with_reach": False}
+            self._total = ranking(**counting, limit=1).total
+        return self._total
+
+    @overload
+    def __getitem__(self, index: int) -> Row: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Row]: ...
+
+    def __getitem__(self, index: int | slice) -> Row | list[Row]:
+        if self._whole is not None:
+            return self._whole[index]
+        if isinstance(index, int):
+            found = self[index : index + 1] if index >= 0 else []
+            if not found:
+                raise IndexError(index)
+            return found[0]
+        start, stop, step = index.indices(len(self))
+        if step != 1:
+            raise ValueError("RankedRows slices by steps of one")
+        if stop <= start:
+            return []
+        return ranking(**self._asked, limit=stop - start, offset=start).rows
 
 
 _SUMMED = {  # orders a database can rank by: the column summed

@@ -39,12 +39,12 @@ from ouendan.analytics.selectors import (
     ORDERS,
     Filters,
     Point,
+    RankedRows,
     Summary,
     currency_of,
     filter_choices,
     grain_for,
     organization_today,
-    ranking,
     trend,
 )
 from ouendan.analytics.selectors.goals import goal_progress_list
@@ -392,17 +392,15 @@ def _ranking_page(
         return exported
     context: dict[str, Any] = {"dimension": DIMENSION_OF[table], "columns": RANKING_COLUMNS}
     if ask.filters is not None:
-        found = ranking(
+        rows = RankedRows(
             actor=actor,
             filters=ask.filters,
             dimension=DIMENSION_OF[table],
             order=ask.order,
             attribution=ask.attribution if attribution else LAST_TOUCH,
-            limit=None,
             labels=labels_for(actor),
         )
-        context["page_obj"] = Paginator(found.rows, PAGE_SIZE).get_page(request.GET.get("page"))
-        context["ranking"] = found
+        context["page_obj"] = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
         context["orders"] = ORDERS
         context["narrowed"] = any(ask.values[k] for k in ("department", "network", "campaign"))
         context["can_share"] = can(actor, Action.CONTENT_MANAGE)
