@@ -323,9 +323,9 @@ def enrolled_by_department(
     )
 
 
-def summary(*, actor: Actor, filters: Filters, with_enrolled: bool = True) -> Summary:
-    """The program's figures over the filters' period (four queries; three without the
-    enrolled advocates, which are today's whatever the period)."""
+def summary(*, actor: Actor, filters: Filters) -> Summary:
+    """The program's figures over the filters' period (four queries; the enrolled advocates are
+    today's, whatever the period)."""
     rates = rates_for(actor)
     result = Summary(start=filters.start, end=filters.end)
     for row in _sums(_rows(actor, filters, detail=False), "network"):
@@ -333,8 +333,7 @@ def summary(*, actor: Actor, filters: Filters, with_enrolled: bool = True) -> Su
     result.potential_reach, result.active_advocates = _reach_and_active(
         _rows(actor, filters, detail=True)
     )
-    if with_enrolled:
-        result.enrolled_advocates = enrolled_advocates(actor=actor, departments=filters.departments)
+    result.enrolled_advocates = enrolled_advocates(actor=actor, departments=filters.departments)
     return result
 
 
@@ -446,7 +445,6 @@ def ranking(
     labels: Any = None,
     attribution: str = LAST_TOUCH,
     with_reach: bool = True,
-    with_enrolled: bool = True,
 ) -> Ranking:
     """The figures per content item, advocate, department, network or campaign, best first
     (``limit=None``: every row, for exports). Every row has its potential reach (each of its
@@ -457,8 +455,7 @@ def ranking(
     knows how: see ``analytics.naming``). Advocates who chose not to appear are gathered into a
     single unnamed row. ``attribution``: under a model other than last touch, the conversions
     and their value are the credits the period's conversions give each row's touches.
-    ``with_reach=False`` leaves potential reach at 0 (one grouping fewer, for a short top list);
-    ``with_enrolled=False`` leaves departments' enrolled advocates out (``None``).
+    ``with_reach=False`` leaves potential reach at 0 (one grouping fewer, for a short top list).
 
     Content and campaigns can be many (thousands of items): equal figures are ranked by id and
     only the rows kept are named; a page of them ordered by a sum (not EMV), under last touch,
@@ -498,7 +495,7 @@ def ranking(
             figures = by_key[key]
             figures.conversions, figures.conversion_value = credited.get(key, (0.0, Decimal(0)))
     participation = (
-        participation_by_department(actor=actor, filters=filters, with_enrolled=with_enrolled)
+        participation_by_department(actor=actor, filters=filters)
         if dimension == "department"
         else {}
     )
@@ -534,8 +531,6 @@ def ranking(
         line = Row(key=key, label=label or str(key), figures=figures)
         if dimension == "department":
             line.active_advocates, line.enrolled_advocates = participation.get(key, (0, 0))
-            if not with_enrolled:
-                line.enrolled_advocates = None
         rows.append(line)
     if hidden.figures.shares or hidden.figures.clicks or hidden.figures.conversions:
         rows.append(hidden)
@@ -761,16 +756,11 @@ def active_by_department(*, actor: Actor, filters: Filters) -> dict[int | None, 
 
 
 def participation_by_department(
-    *, actor: Actor, filters: Filters, with_enrolled: bool = True
+    *, actor: Actor, filters: Filters
 ) -> dict[int | None, tuple[int, int]]:
-    """Per department: (advocates who shared in the period, enrolled advocates; 0 without
-    ``with_enrolled``)."""
+    """Per department: (advocates who shared in the period, enrolled advocates)."""
     active = active_by_department(actor=actor, filters=filters)
-    enrolled = (
-        enrolled_by_department(actor=actor, departments=filters.departments)
-        if with_enrolled
-        else {}
-    )
+    enrolled = enrolled_by_department(actor=actor, departments=filters.departments)
     return {
         key: (active.get(key, 0), enrolled.get(key, 0))
         for key in set(active) | set(enrolled)

@@ -17,15 +17,14 @@ from typing import Any
 from babel.numbers import format_currency
 from django.conf import settings as django_settings
 from django.db import connection
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Max, Q, QuerySet, Sum
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext_lazy, to_locale
 from django.utils.translation import gettext as _
 
-from ouendan.accounts.models import Department, Membership
+from ouendan.accounts.models import Department
 from ouendan.accounts.permissions import Actor
-from ouendan.accounts.roles import Role
 from ouendan.accounts.selectors import department_paths
 from ouendan.analytics import charts
 from ouendan.analytics.metrics import GOAL_METRICS, METRICS, Metric
@@ -34,6 +33,7 @@ from ouendan.analytics.periods import quarter_containing
 from ouendan.analytics.selectors import (
     _SUMS,
     Summary,
+    enrolled_by_department,
     organization_today,
     rates_for,
     scope_departments,
@@ -275,17 +275,7 @@ def _enrolled_of(
     actor: Actor, scopes: list[Scope], results: list[Summary], which: list[int]
 ) -> None:
     """Enrolled advocates today per scope (as ``enrolled_advocates``), from one query."""
-    per_department = dict(
-        Membership.objects.filter(
-            organization=actor.organization,
-            status=Membership.Status.ACTIVE,
-            role_grants__role=Role.ADVOCATE,
-        )
-        .values("department_id")
-        .annotate(n=Count("id"))
-        .values_list("department_id", "n")
-        .order_by()
-    )
+    per_department = enrolled_by_department(actor=actor, departments=None)
     everyone = sum(per_department.values())
     for i in which:
         departments = scopes[i].departments
