@@ -28,7 +28,7 @@ from ouendan.tracking.models import Click, Conversion, ConversionTouch, TrackedL
 from ouendan.tracking.services.conversions import click_id_time
 from tests.api_client import Api, token_for
 
-pytestmark = pytest.mark.xdist_group("demo-seed")  # one worker seeds (conftest.py)
+pytestmark = pytest.mark.xdist_group("demo-seed")  # one worker, one seed (conftest.py)
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 

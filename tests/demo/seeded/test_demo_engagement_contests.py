@@ -22,7 +22,7 @@ from ouendan.engagement.selectors_contests import contest_standings
 from ouendan.engagement.selectors_recognition import community
 from tests.conftest import signed_in
 
-pytestmark = pytest.mark.xdist_group("demo-seed")  # one worker seeds (conftest.py)
+pytestmark = pytest.mark.xdist_group("demo-seed")  # one worker, one seed (conftest.py)
 
 
 def _person(email: str) -> Membership:

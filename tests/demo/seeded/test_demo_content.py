@@ -24,7 +24,7 @@ from ouendan.demo.data import content as data
 from ouendan.demo.services import demo_seed
 from ouendan.networks import Network, text_measure
 
-pytestmark = pytest.mark.xdist_group("demo-seed")  # one worker seeds (conftest.py)
+pytestmark = pytest.mark.xdist_group("demo-seed")  # one worker, one seed (conftest.py)
 
 
 def test_the_library_has_sixty_items_in_every_state(seeded):

@@ -12,12 +12,9 @@ from django.db.models import Sum
 from ouendan.accounts.models import Membership, Organization
 from ouendan.engagement.models import BadgeAward, PointEntry, PointRules
 from ouendan.engagement.selectors import leaderboard
-from tests.demo.conftest import demo_seeded_module, seeded
 from tests.factories import actor
 
-__all__ = ["demo_seeded_module", "seeded"]
-
-pytestmark = pytest.mark.xdist_group("demo-seed")  # one worker seeds (tests/demo/conftest.py)
+pytestmark = pytest.mark.xdist_group("demo-seed")  # one worker, one seed (conftest.py)
 
 
 def test_the_demo_has_believable_ledgers(seeded):
