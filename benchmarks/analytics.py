@@ -1383,6 +1383,39 @@ def cases_for(loaded: Loaded, *, now: dt.datetime) -> list[Case]:
     return cases
 
 
+def goals_set(loaded: Loaded, say: Say) -> None:
+    """The program manager's two KPI goals for the running quarter (conversions, participation:
+    a sum and a distinct count, like the demo's), shown on the overview: once per database."""
+    from ouendan.accounts.models import Membership
+    from ouendan.accounts.permissions import actor_for_membership
+    from ouendan.analytics.models import KpiGoal
+    from ouendan.analytics.selectors.reports import quarter_for
+    from ouendan.analytics.services.goals import GoalData, goal_create
+
+    manager = Membership.objects.select_related("organization", "user").get(pk=loaded.manager.pk)
+    if KpiGoal.objects.filter(organization=manager.organization).exists():
+        return
+    actor = actor_for_membership(manager)
+    quarter = quarter_for(manager.organization)
+    started = time.perf_counter()
+    for name, metric, kind, target in (
+        ("コンバージョン 30,000件", "conversions", "absolute", Decimal(30_000)),
+        ("参加率 60%", "participation_rate", "absolute", Decimal(60)),
+    ):
+        goal_create(
+            actor=actor,
+            data=GoalData(
+                name=name,
+                metric=metric,
+                kind=kind,
+                target=target,
+                starts_on=quarter.start,
+                ends_on=quarter.end,
+            ),
+        )
+    say(f"\ntwo KPI goals for {quarter.start}–{quarter.end}: {time.perf_counter() - started:.1f} s")
+
+
 def load_average() -> str:
     try:
         return " ".join(Path("/proc/loadavg").read_text().split()[:3])
@@ -1535,6 +1568,7 @@ def run(args: argparse.Namespace, say: Say) -> int:
             for line in explain(slowest):
                 say("    | " + line)
         table_sizes(say)
+    goals_set(loaded, say)
     say(f"\nmeasure: {args.rounds} rounds, raw baseline in {args.raw_rounds} of them")
     cases = cases_for(loaded, now=dt.datetime.now(dt.UTC))
     timing = measure(cases, rounds=args.rounds, raw_rounds=args.raw_rounds, say=say)

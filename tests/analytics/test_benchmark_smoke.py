@@ -51,7 +51,7 @@ def test_loader_rollups_and_measurement_at_a_tiny_scale() -> None:
     from django.db.models import Sum
     from django.utils import timezone
 
-    from ouendan.analytics.models import DailyRollup
+    from ouendan.analytics.models import DailyRollup, KpiGoal
     from ouendan.sharing.models import Share
     from ouendan.tracking.models import Click, Conversion, TrackedLink
 
@@ -90,6 +90,9 @@ def test_loader_rollups_and_measurement_at_a_tiny_scale() -> None:
     assert any("Update on analytics_dailyrollup" in line for line in bench.explain(write))
     assert DailyRollup.objects.filter(organization=org).aggregate(n=Sum("clicks"))["n"] == clicks
 
+    bench.goals_set(loaded, said.append)
+    bench.goals_set(loaded, said.append)  # once per database
+    assert KpiGoal.objects.filter(organization=org).count() == 2
     cases = bench.cases_for(loaded, now=timezone.now())
     bench.measure(cases, rounds=1, raw_rounds=1, say=said.append, warmup=1)
     _ok, problems = bench.report(cases, said.append, explain_slow=False)

@@ -22,7 +22,9 @@ from ouendan.analytics.metrics import Rate
 from ouendan.analytics.models import DailyContent, DailyRollup, RollupState
 from ouendan.analytics.naming import labels_for
 from ouendan.analytics.selectors import ORDERS, filters_for, ranking, summary
+from ouendan.analytics.selectors.goals import goal_progress_list
 from ouendan.analytics.selectors.overview import overview
+from ouendan.analytics.services.goals import GoalData, goal_create
 from ouendan.analytics.services.rollups import (
     rollup_day_rebuild,
     rollups_build,
@@ -202,3 +204,34 @@ def test_ranking_pages_read_only_their_page_and_go_to_the_last_when_past_it(org,
     assert by_emv["count"] == 34 and len(by_emv["items"]) == 10  # every row ranked in Python
     last = client.get(reverse("analytics:content"), {"page": 99}).content.decode()
     assert "2 / 2 ページ" in last and labels[-1] in last and labels[0] not in last
+
+
+def test_goal_progress_is_kept_too_and_follows_people_who_join(program: Program):
+    today = tokyo_today()
+    for name, metric, target in (
+        ("参加率 50%", "participation_rate", 50),
+        ("応募 10件", "conversions", 10),
+    ):
+        goal_create(
+            actor=actor(program.pm),
+            data=GoalData(
+                name=name,
+                metric=metric,
+                kind="absolute",
+                target=Decimal(target),
+                starts_on=today - dt.timedelta(days=10),
+                ends_on=today + dt.timedelta(days=20),
+            ),
+        )
+    client = signed_in(program.pm)
+    _overview(client)
+    _figures, read, html = _overview(client)
+    assert read == [] and "参加率 50%" in html  # the goals' figures kept with the overview's
+
+    def progress() -> dict[str, Decimal]:
+        return {p.goal.name: p.current for p in goal_progress_list(actor=program.actor("pm"))}
+
+    before = progress()
+    assert before == {"参加率 50%": Decimal("75.00"), "応募 10件": Decimal(1)}  # 3 of 4 shared
+    make_person(program.org, roles=[Role.ADVOCATE], full_name="新人 四郎", department=program.dev)
+    assert progress() == {"参加率 50%": Decimal("60.00"), "応募 10件": Decimal(1)}  # 3 of 5

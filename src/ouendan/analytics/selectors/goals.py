@@ -27,7 +27,8 @@ from ouendan.accounts.models import Department
 from ouendan.accounts.permissions import Actor
 from ouendan.accounts.selectors import department_paths
 from ouendan.analytics import charts
-from ouendan.analytics.metrics import GOAL_METRICS, METRICS, Metric
+from ouendan.analytics.cache import remembered, rollups_state
+from ouendan.analytics.metrics import GOAL_METRICS, METRICS, Metric, Rate
 from ouendan.analytics.models import AnalyticsSettings, DailyRollup, DailyTotal, KpiGoal
 from ouendan.analytics.periods import quarter_containing
 from ouendan.analytics.selectors import (
@@ -214,20 +215,48 @@ def _in_scope(scope: Scope) -> Q:
 
 
 def measure(*, actor: Actor, scopes: list[Scope]) -> list[Summary]:
-    """``summary`` of each scope, in at most five queries whatever their number."""
-    results = [Summary(start=s.start, end=s.end) for s in scopes]
+    """``summary`` of each scope, in at most five queries whatever their number; what comes from
+    the rollups is kept until they change (``analytics.cache``), the enrolled advocates (today's)
+    are read every time."""
     if not scopes:
-        return results
-    org = actor.organization
+        return []
+    rates = rates_for(actor)
+    asked = (
+        tuple(
+            (
+                s.start,
+                s.end,
+                None if s.departments is None else tuple(sorted(s.departments)),
+                s.distinct,
+            )
+            for s in scopes
+        ),
+        tuple((network, rates[network]) for network in sorted(rates)),
+    )
+    results: list[Summary] = remembered(
+        state=rollups_state(actor.organization),
+        name="goals.measure",
+        asked=asked,
+        compute=lambda: _measured(actor, scopes, rates),
+    )
+    distinct = [i for i, scope in enumerate(scopes) if scope.distinct]
+    if distinct:
+        _enrolled_of(actor, scopes, results, distinct)
+    return results
+
+
+def _measured(actor: Actor, scopes: list[Scope], rates: dict[str, Rate]) -> list[Summary]:
+    results = [Summary(start=s.start, end=s.end) for s in scopes]
     first = min(s.start for s in scopes)
     last = max(s.end for s in scopes)
-    rates = rates_for(actor)
     sums = {
         f"s{i}_{name}": Sum(name, filter=_in_scope(scope))
         for i, scope in enumerate(scopes)
         for name in _SUMS
     }
-    totals = DailyTotal.objects.filter(organization=org, day__gte=first, day__lte=last)
+    totals = DailyTotal.objects.filter(
+        organization=actor.organization, day__gte=first, day__lte=last
+    )
     for row in totals.values("network").annotate(**sums).order_by():
         rate = rates.get(row["network"])
         for i, result in enumerate(results):
@@ -235,7 +264,6 @@ def measure(*, actor: Actor, scopes: list[Scope]) -> list[Summary]:
     distinct = [i for i, scope in enumerate(scopes) if scope.distinct]
     if distinct:
         _reach_and_active_of(actor, scopes, results, distinct, first, last)
-        _enrolled_of(actor, scopes, results, distinct)
     return results
 
 
