@@ -21,10 +21,12 @@ Then:
 2. signed in as the program manager through Django's test client, in interleaved rounds (p50 and
    p95): ``GET /api/v1/analytics/summary`` for the default 30 days, for 90 days and for one
    division with its departments (``?department=``), and the overview page ``/analytics/``,
-   twice a round: first right after the worker changed the rollups (its figures all computed),
-   then again (its figures kept until the next change, ``analytics.cache``), and for the
-   division after a change; shown beside them, outside the target, the ranking pages with the
-   most rows (content, advocates);
+   with two KPI goals on it: right after the worker changed the rollups and prepared the
+   organization's default overview (``overview_prepare``), then again (its figures kept until
+   the next change, ``analytics.cache``), and for the division after a change (its figures
+   computed in the request); shown beside them, outside the target, the overview after a change
+   not prepared yet, the preparation itself, and the ranking pages with the most rows
+   (content, advocates);
 3. the baseline: the same figures computed by SQL straight over the raw tables (shares, clicks
    joined to their links, conversions, reactions, memberships for the department) for the same
    periods, in the same rounds (every few rounds: they are slow). Their figures must equal the
@@ -1314,6 +1316,7 @@ def cases_for(loaded: Loaded, *, now: dt.datetime) -> list[Case]:
     from ouendan.accounts.models import Membership
     from ouendan.accounts.permissions import actor_for_membership
     from ouendan.analytics.selectors import filters_for, organization_today
+    from ouendan.analytics.selectors.overview import overview_prepare
     from ouendan.analytics.services.rollups import rollups_changed
 
     manager = Membership.objects.select_related("organization", "user").get(pk=loaded.manager.pk)
@@ -1350,17 +1353,45 @@ def cases_for(loaded: Loaded, *, now: dt.datetime) -> list[Case]:
     cases = []
     for label, query, _filters in periods:
         cases.append(Case(f"summary API, {label}", get(f"/api/v1/analytics/summary{query}")))
-    # The overview's figures are kept until the rollups change (analytics.cache): measured
-    # both as the first request after the worker rebuilt a day (everything computed) and as
-    # a request again before the next change.
+    # The overview's figures are kept until the rollups change (analytics.cache), and the worker
+    # prepares an organization's default overview and goals right after rebuilding one of its
+    # days (overview_prepare, untimed here and timed as its own case). Measured: the first
+    # request after such a change, the same again before the next change, and, outside the
+    # target, the first request after a change the worker has not prepared yet (everything
+    # computed in the request) and the preparation itself.
+    organization = manager.organization
+
+    def changed() -> None:
+        rollups_changed(organization_id=organization.pk)
+
+    def changed_and_prepared() -> None:
+        changed()
+        overview_prepare(organization=organization)
+
     cases.append(
         Case(
             "overview page /analytics/, after a change",
             get("/analytics/"),
-            before=lambda: rollups_changed(organization_id=manager.organization_id),
+            before=changed_and_prepared,
         )
     )
     cases.append(Case("overview page /analytics/, again", get("/analytics/")))
+    cases.append(
+        Case(
+            "overview page, after a change not prepared yet",
+            get("/analytics/"),
+            before=changed,
+            targeted=False,
+        )
+    )
+    cases.append(
+        Case(
+            "the worker's overview_prepare after a change",
+            lambda: overview_prepare(organization=organization),
+            before=changed,
+            targeted=False,
+        )
+    )
     # The ranking pages with most rows, outside the target: content (10,000 items, a
     # page ranked by the database) and advocates (every sharer ranked in Python).
     for path in ("/analytics/content/", "/analytics/advocates/"):
@@ -1369,7 +1400,7 @@ def cases_for(loaded: Loaded, *, now: dt.datetime) -> list[Case]:
         Case(
             f"overview page, {division.name} + departments, after a change",
             get(f"/analytics/?department={division.pk}"),
-            before=lambda: rollups_changed(organization_id=manager.organization_id),
+            before=changed_and_prepared,  # its goals prepared, its own figures computed
         )
     )
     for label, _query, filters in periods:

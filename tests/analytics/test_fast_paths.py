@@ -31,6 +31,7 @@ from ouendan.analytics.services.rollups import (
     rollups_rebuild,
 )
 from ouendan.analytics.services.settings import SettingsChanges, analytics_settings_update
+from ouendan.analytics.tasks import rollups_build_task
 from ouendan.tracking.services import clicks_aggregate
 from tests.analytics.program import Program, direct_rollups, program, tokyo_today
 from tests.analytics.test_dashboards import api, figures_of
@@ -235,3 +236,26 @@ def test_goal_progress_is_kept_too_and_follows_people_who_join(program: Program)
     assert before == {"参加率 50%": Decimal("75.00"), "応募 10件": Decimal(1)}  # 3 of 4 shared
     make_person(program.org, roles=[Role.ADVOCATE], full_name="新人 四郎", department=program.dev)
     assert progress() == {"参加率 50%": Decimal("60.00"), "応募 10件": Decimal(1)}  # 3 of 5
+
+
+def test_the_worker_prepares_the_overview_after_a_rebuild(program: Program):
+    goal_create(
+        actor=actor(program.pm),
+        data=GoalData(
+            name="参加率 50%",
+            metric="participation_rate",
+            kind="absolute",
+            target=Decimal(50),
+            starts_on=tokyo_today() - dt.timedelta(days=3),
+            ends_on=tokyo_today() + dt.timedelta(days=3),
+        ),
+    )
+    visit(program.links["sato"], IPHONE, address="198.51.100.88")
+    clicks_aggregate()
+    rollups_build_task.call()
+    client = signed_in(program.pm)
+    figures, read, html = _overview(client)  # the first look after the change
+    assert read == [] and "参加率 50%" in html
+    assert figures["clicks"] == [api(client, "summary").json()["clicks"]]
+    _figures, read, _html = _overview(signed_in(program.manager))
+    assert read  # a manager's scope is not the organization's: computed on demand

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django_tasks import task
 
+from ouendan.accounts.models import Organization
+from ouendan.analytics.models import RollupState
+from ouendan.analytics.selectors.overview import overview_prepare
 from ouendan.analytics.services.goals import goal_baselines_settle
 from ouendan.analytics.services.reports import report_make, reports_schedule_run
 from ouendan.analytics.services.rollups import rollups_build, rollups_mark_recent
@@ -11,8 +15,14 @@ from ouendan.analytics.services.rollups import rollups_build, rollups_mark_recen
 
 @task()
 def rollups_build_task() -> int:
-    """Periodic: rebuild the days that received events since the last run (safe to run twice)."""
-    return rollups_build()
+    """Periodic: rebuild the days that received events since the last run (safe to run twice),
+    then prepare the overview of each organization whose rollups changed."""
+    started = timezone.now()
+    built = rollups_build()
+    changed = RollupState.objects.filter(built_at__gte=started).values("organization")
+    for organization in Organization.objects.filter(pk__in=changed):
+        overview_prepare(organization=organization)
+    return built
 
 
 @task()

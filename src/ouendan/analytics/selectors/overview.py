@@ -18,7 +18,8 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Max, Q
 
-from ouendan.accounts.permissions import Actor
+from ouendan.accounts.models import Organization
+from ouendan.accounts.permissions import Actor, system_actor
 from ouendan.analytics.cache import as_of, remembered, rollups_state
 from ouendan.analytics.metrics import Rate
 from ouendan.analytics.selectors import (
@@ -31,11 +32,14 @@ from ouendan.analytics.selectors import (
     _sums,
     active_by_department,
     enrolled_by_department,
+    filters_for,
+    grain_for,
     label_of,
     ranking,
     rates_for,
     trend,
 )
+from ouendan.analytics.selectors.goals import goal_progress_list
 
 TOP_CONTENT = 5
 
@@ -87,6 +91,17 @@ def overview(*, actor: Actor, filters: Filters, grain: str, labels: Any) -> Over
     found.networks.sort(key=lambda row: (-row.figures.clicks, row.label))
     found.as_of = as_of(state)
     return found
+
+
+def overview_prepare(*, organization: Organization) -> None:
+    """Compute, and keep, what an organization-wide reader's overview shows by default (the last
+    30 days, every department and network) and its goals in progress: the worker calls it right
+    after rebuilding one of the organization's days, so the first look after a change finds them
+    kept (with a cache the web processes share, such as Redis)."""
+    reader = system_actor(organization, label="analytics.prepare")
+    filters = filters_for(actor=reader)
+    overview(actor=reader, filters=filters, grain=grain_for(filters), labels=None)
+    goal_progress_list(actor=reader, current_only=True)
 
 
 def _computed(actor: Actor, filters: Filters, grain: str, rates: dict[str, Rate]) -> Overview:
