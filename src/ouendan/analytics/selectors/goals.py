@@ -214,10 +214,13 @@ def _in_scope(scope: Scope) -> Q:
     return condition
 
 
-def measure(*, actor: Actor, scopes: list[Scope]) -> list[Summary]:
+def measure(
+    *, actor: Actor, scopes: list[Scope], enrolled: dict[int | None, int] | None = None
+) -> list[Summary]:
     """``summary`` of each scope, in at most five queries whatever their number; what comes from
     the rollups is kept until they change (``analytics.cache``), the enrolled advocates (today's)
-    are read every time."""
+    are read every time, unless the caller has them (``enrolled``: the whole organization's, per
+    department, as ``enrolled_by_department`` counts them)."""
     if not scopes:
         return []
     rates = rates_for(actor)
@@ -241,7 +244,7 @@ def measure(*, actor: Actor, scopes: list[Scope]) -> list[Summary]:
     )
     distinct = [i for i, scope in enumerate(scopes) if scope.distinct]
     if distinct:
-        _enrolled_of(actor, scopes, results, distinct)
+        _enrolled_of(actor, scopes, results, distinct, enrolled)
     return results
 
 
@@ -300,10 +303,17 @@ def _reach_and_active_of(
 
 
 def _enrolled_of(
-    actor: Actor, scopes: list[Scope], results: list[Summary], which: list[int]
+    actor: Actor,
+    scopes: list[Scope],
+    results: list[Summary],
+    which: list[int],
+    enrolled: dict[int | None, int] | None,
 ) -> None:
-    """Enrolled advocates today per scope (as ``enrolled_advocates``), from one query."""
-    per_department = enrolled_by_department(actor=actor, departments=None)
+    """Enrolled advocates today per scope (as ``enrolled_advocates``), from one query (none
+    when the caller has them)."""
+    per_department = (
+        enrolled if enrolled is not None else enrolled_by_department(actor=actor, departments=None)
+    )
     everyone = sum(per_department.values())
     for i in which:
         departments = scopes[i].departments
@@ -462,10 +472,14 @@ def progress_of(goal: KpiGoal, current: Decimal, today: dt.date) -> dict[str, An
 
 
 def goals_progress(
-    *, actor: Actor, goals: list[KpiGoal], today: dt.date | None = None
+    *,
+    actor: Actor,
+    goals: list[KpiGoal],
+    today: dt.date | None = None,
+    enrolled: dict[int | None, int] | None = None,
 ) -> list[GoalProgress]:
     """The progress of the given goals (already scoped to the actor), in a fixed number of
-    queries."""
+    queries (``enrolled``: see ``measure``)."""
     if not goals:
         return []
     today = today or organization_today(actor)
@@ -477,6 +491,7 @@ def goals_progress(
     summaries = measure(
         actor=actor,
         scopes=[goal_scope(g, trees, min(today, g.ends_on)) for g in started],
+        enrolled=enrolled,
     )
     values = {g.pk: goal_units(g.metric, s) for g, s in zip(started, summaries, strict=True)}
     return [
@@ -493,12 +508,18 @@ def goals_progress(
 
 
 def goal_progress_list(
-    *, actor: Actor, today: dt.date | None = None, current_only: bool = False
+    *,
+    actor: Actor,
+    today: dt.date | None = None,
+    current_only: bool = False,
+    enrolled: dict[int | None, int] | None = None,
 ) -> list[GoalProgress]:
     """Every goal the actor may see with its progress, ending soonest first.
 
     ``current_only`` (the overview): goals under way, and those ended in the last
     ``RECENT_DAYS`` days (so the quarter just closed still shows achieved or missed).
+    ``enrolled``: the organization's enrolled advocates per department, when the caller has
+    them (see ``measure``).
     """
     today = today or organization_today(actor)
     goals = goals_visible(actor=actor)
@@ -506,7 +527,7 @@ def goal_progress_list(
         goals = goals.filter(
             starts_on__lte=today, ends_on__gte=today - dt.timedelta(days=RECENT_DAYS)
         )
-    return goals_progress(actor=actor, goals=list(goals), today=today)
+    return goals_progress(actor=actor, goals=list(goals), today=today, enrolled=enrolled)
 
 
 def goal_metric_choices() -> list[tuple[str, str]]:

@@ -54,6 +54,9 @@ class Overview:
     networks: list[Row]  # most clicks first
     top_content: list[Row]  # most clicks first
     as_of: dt.datetime | None  # when the rollups were last brought up to date
+    # The organization's advocates enrolled today per department (read every time; the goals
+    # panel counts with them too).
+    enrolled: dict[int | None, int] | None = None
 
 
 def overview(*, actor: Actor, filters: Filters, grain: str, labels: Any) -> Overview:
@@ -76,7 +79,12 @@ def overview(*, actor: Actor, filters: Filters, grain: str, labels: Any) -> Over
         asked=asked,
         compute=lambda: _computed(actor, filters, grain, rates),
     )
-    enrolled = enrolled_by_department(actor=actor, departments=filters.departments)
+    found.enrolled = enrolled_by_department(actor=actor, departments=None)
+    enrolled = {
+        key: count
+        for key, count in found.enrolled.items()
+        if filters.departments is None or key in filters.departments
+    }
     found.summary.enrolled_advocates = found.previous.enrolled_advocates = sum(enrolled.values())
     found.departments = _with_enrolled(found.departments, enrolled, filters)
     for dimension, rows in (
@@ -100,8 +108,8 @@ def overview_prepare(*, organization: Organization) -> None:
     kept (with a cache the web processes share, such as Redis)."""
     reader = system_actor(organization, label="analytics.prepare")
     filters = filters_for(actor=reader)
-    overview(actor=reader, filters=filters, grain=grain_for(filters), labels=None)
-    goal_progress_list(actor=reader, current_only=True)
+    found = overview(actor=reader, filters=filters, grain=grain_for(filters), labels=None)
+    goal_progress_list(actor=reader, current_only=True, enrolled=found.enrolled)
 
 
 def _computed(actor: Actor, filters: Filters, grain: str, rates: dict[str, Rate]) -> Overview:

@@ -361,7 +361,11 @@ def overview(request: HttpRequest) -> HttpResponse:
             ),
             "goals_panel": _goals_panel(),
             # Given to the panel, which otherwise loads them itself (one more request).
-            "goals": goal_progress_list(actor=actor, current_only=True),
+            "goals": goal_progress_list(
+                actor=actor,
+                current_only=True,
+                enrolled=found.enrolled,  # already counted
+            ),
         }
     return _page(
         request,
