@@ -4,6 +4,8 @@ kept to the person and their organization. Counts reported by connected accounts
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
@@ -292,5 +294,8 @@ def test_the_reach_is_shown_with_the_share(
 def test_each_person_sees_only_their_own_counts(org: Organization, advocate: Membership):
     colleague = make_person(org)
     audience_update(actor=actor(advocate), counts={"x": 777})
+    mine = signed_in(advocate, language="en").get("/feed/profile/").content.decode()
+    assert 'value="777"' in mine
     html = signed_in(colleague, language="en").get("/feed/profile/").content.decode()
-    assert "777" not in html
+    # The count as a field's value or a figure (not inside a random CSRF token).
+    assert 'value="777"' not in html and not re.search(r"\b777\b", html)
