@@ -190,15 +190,21 @@ def test_the_overview_rows_are_the_rankings_rows(program: Program, who: str):
     assert found.previous.shares == 3 and found.previous.potential_reach == 100 + 101 + 102
 
 
-def test_ranking_pages_read_only_their_page_and_go_to_the_last_when_past_it(org, admin):
+def test_ranking_pages_are_slices_of_the_whole_and_past_the_end_go_to_the_last(org, admin):
     for rows in (13, 8, 3, 3, 5, 2):
         direct_rollups(org, rows=rows)
     client = signed_in(admin)
     whole = api(client, "rankings/content", page_size=200).json()
     assert whole["count"] == 34
     labels = [row["label"] for row in whole["items"]]
-    page = api(client, "rankings/content", page=2, page_size=10).json()
+    with CaptureQueriesContext(connection) as queries:
+        page = api(client, "rankings/content", page=2, page_size=10).json()
     assert [row["label"] for row in page["items"]] == labels[10:20]
+    # Ranked by the database over the day × content rollup; only the page's items summed.
+    read = [q["sql"] for q in queries if "analytics_daily" in q["sql"]]
+    assert any("analytics_dailycontent" in sql and "LIMIT" in sql for sql in read), read
+    detail = [sql for sql in read if "analytics_dailyrollup" in sql]
+    assert detail and all('."content_id" IN (' in sql for sql in detail), detail
     past = api(client, "rankings/content", page=9, page_size=10).json()
     assert (past["count"], past["items"]) == (34, [])
     by_emv = api(client, "rankings/content", order="emv", page=2, page_size=10).json()

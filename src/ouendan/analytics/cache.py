@@ -11,7 +11,6 @@ An organization whose rollups were never built by the worker (no ``RollupState``
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from collections.abc import Callable
 from typing import TypeVar
@@ -55,8 +54,3 @@ def remembered(
         found = compute()
         cache.set(key, found, TIMEOUT)
     return found
-
-
-def as_of(state: RollupState | None) -> dt.datetime | None:
-    """When the figures were last brought up to date (``None``: never by the worker)."""
-    return state.built_at if state else None

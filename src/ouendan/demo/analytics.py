@@ -44,7 +44,12 @@ from ouendan.tracking.models import (
 )
 from ouendan.tracking.selectors import conversion_types_ensure, tracking_settings_of
 from ouendan.tracking.services import clicks_aggregate
-from ouendan.tracking.services.conversions import conversion_record, conversion_reporter
+from ouendan.tracking.services.conversions import (
+    conversion_record,
+    conversion_reporter,
+    conversion_touches,
+    credited_to,
+)
 
 TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
 # When people read: Monday … Sunday, and by hour in Tokyo.
@@ -424,11 +429,7 @@ def _conversions_written(org: Organization, reports: list[_Report]) -> None:
                 organization=org,
                 type=types[report.type_key],
                 click=click,
-                link=link,
-                content_id=link.content_id,
-                membership_id=link.membership_id,
-                network=link.network,
-                campaign_id=link.content.campaign_id,
+                **credited_to(link),
                 value=types[report.type_key].default_value,
                 currency="JPY",
                 idempotency_key=report.idempotency_key,
@@ -437,24 +438,13 @@ def _conversions_written(org: Organization, reports: list[_Report]) -> None:
             )
         )
     conversions = Conversion.objects.bulk_create(rows, batch_size=500)
-    touches = []
-    for conversion, report in zip(conversions, reports, strict=True):
-        for position, visit in enumerate([*report.earlier, report.visit]):
-            click = visit.click
-            touches.append(
-                ConversionTouch(
-                    organization=org,
-                    conversion=conversion,
-                    click=click,
-                    link=click.link,
-                    content_id=click.link.content_id,
-                    membership_id=click.link.membership_id,
-                    network=click.link.network,
-                    campaign_id=click.link.content.campaign_id,
-                    at=click.at,
-                    position=position,
-                )
-            )
+    touches = [
+        touch
+        for conversion, report in zip(conversions, reports, strict=True)
+        for touch in conversion_touches(
+            conversion, [visit.click for visit in [*report.earlier, report.visit]]
+        )
+    ]
     ConversionTouch.objects.bulk_create(touches, batch_size=500)
 
 

@@ -20,7 +20,7 @@ from django.db.models import Max, Q
 
 from ouendan.accounts.models import Organization
 from ouendan.accounts.permissions import Actor, system_actor
-from ouendan.analytics.cache import as_of, remembered, rollups_state
+from ouendan.analytics.cache import remembered, rollups_state
 from ouendan.analytics.metrics import Rate
 from ouendan.analytics.selectors import (
     _SUMS,
@@ -97,7 +97,7 @@ def overview(*, actor: Actor, filters: Filters, grain: str, labels: Any) -> Over
             row.label = label_of(dimension, row.key, names)
     found.departments.sort(key=lambda row: (-(row.participation_rate or 0), row.label))
     found.networks.sort(key=lambda row: (-row.figures.clicks, row.label))
-    found.as_of = as_of(state)
+    found.as_of = state.built_at if state else None
     return found
 
 

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -36,6 +37,7 @@ from ouendan.tracking.models import (
     ConversionTouch,
     ConversionType,
     PendingConversion,
+    TrackedLink,
 )
 from ouendan.tracking.selectors import conversion_types_ensure, tracking_settings_of
 
@@ -188,6 +190,34 @@ def _existing(organization: Organization, key: str) -> Conversion | None:
 # --- Recording ------------------------------------------------------------------------------------
 
 
+def credited_to(link: TrackedLink) -> dict[str, Any]:
+    """What a conversion or a touch through ``link`` is attributed to: the link, its share's
+    content, advocate and network, and the content's campaign (``link.content`` loaded)."""
+    return {
+        "link": link,
+        "content_id": link.content_id,
+        "membership_id": link.membership_id,
+        "network": link.network,
+        "campaign_id": link.content.campaign_id,
+    }
+
+
+def conversion_touches(conversion: Conversion, clicks: list[Click]) -> list[ConversionTouch]:
+    """The touches of a conversion, unsaved: its clicks in time order, the converting one last
+    (each with ``link.content`` loaded)."""
+    return [
+        ConversionTouch(
+            organization_id=conversion.organization_id,
+            conversion=conversion,
+            click=click,
+            **credited_to(click.link),
+            at=click.at,
+            position=position,
+        )
+        for position, click in enumerate(clicks)
+    ]
+
+
 def conversion_record(
     *,
     actor: Actor,
@@ -277,32 +307,14 @@ def conversion_record(
                 organization=organization,
                 type=conversion_type,
                 click=click,
-                link=link,
-                content_id=link.content_id,
-                membership_id=link.membership_id,
-                network=link.network,
-                campaign_id=link.content.campaign_id,
+                **credited_to(link),
                 value=value_given,
                 currency=report.currency or "JPY",
                 idempotency_key=report.idempotency_key,
                 occurred_at=occurred,
                 source=report.source,
             )
-            ConversionTouch.objects.bulk_create(
-                ConversionTouch(
-                    organization=organization,
-                    conversion=conversion,
-                    click=touch,
-                    link=touch.link,
-                    content_id=touch.link.content_id,
-                    membership_id=touch.link.membership_id,
-                    network=touch.link.network,
-                    campaign_id=touch.link.content.campaign_id,
-                    at=touch.at,
-                    position=position,
-                )
-                for position, touch in enumerate([*earlier, click])
-            )
+            ConversionTouch.objects.bulk_create(conversion_touches(conversion, [*earlier, click]))
     except IntegrityError:
         # The same key was recorded meanwhile by a concurrent report.
         existing = _existing(organization, report.idempotency_key)
