@@ -36,6 +36,7 @@ def test_the_demo_admin_signs_in_and_tours_the_directory(page: Page, demo: None)
     admin = Membership.objects.get(organization__slug="demo", user__email="admin@demo.example")
     in_sales = people_list(actor=actor(admin), filters=PeopleFilter(department_id=sales.pk)).count()
     assert 0 < in_sales < active
+    page.wait_for_load_state("load")  # htmx listening (a change made before it is lost)
     page.locator("select[name='department']").select_option(value=str(sales.pk))  # htmx reloads
     expect(page.locator("#people-count [data-total]")).to_have_attribute(
         "data-total", str(in_sales)
